@@ -1,0 +1,26 @@
+# The two commands of the README are `make run` and `make test`.
+PY := .venv/bin/python
+PORT ?= 8000
+
+.PHONY: install run test lint format demo
+
+install:
+	scripts/setup
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(PORT)
+
+test:
+	scripts/setup --test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .

@@ -1,0 +1,91 @@
+"""Users and roles.
+
+Every account but the operator's belongs to one entity and has one role: an administrator runs
+the entity's back office, a biller ("facturador") sells recharges at a recharge point. The
+operator is a Django superuser without an entity and works in the Django admin only.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrador")
+        BILLER = "biller", _("Facturador")
+
+    email = models.EmailField(_("correo electrónico"), unique=True)
+    full_name = models.CharField(_("nombre completo"), max_length=150)
+    identification = models.CharField(_("identificación"), max_length=20, blank=True)
+    entity = models.ForeignKey(
+        "licensing.Entity",
+        verbose_name=_("entidad"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("rol"), max_length=10, choices=Role.choices, default=Role.BILLER)
+    is_active = models.BooleanField(_("activo"), default=True)
+    is_staff = models.BooleanField(_("acceso al admin"), default=False)
+    date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=True) | models.Q(entity__isnull=False),
+                name="user_entity_required_unless_superuser",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.entity_id is not None and self.role == self.Role.ADMIN
+
+    @property
+    def is_biller(self) -> bool:
+        return self.entity_id is not None and self.role == self.Role.BILLER

@@ -1,0 +1,129 @@
+"""The product sold, and receipts: append-only records of each recharge."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Meter
+from licensing.models import Entity, License
+
+DEFAULT_DESCRIPTION = "Energía Eléctrica Kilo watt hora (KWH)"
+
+
+class Product(models.Model):
+    entity = models.OneToOneField(Entity, on_delete=models.PROTECT, related_name="product")
+    description = models.CharField(_("descripción"), max_length=200, default=DEFAULT_DESCRIPTION)
+    iva_percent = models.DecimalField(
+        _("IVA (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    price_per_kwh = models.DecimalField(
+        _("precio por kWh (IVA incluido)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("producto")
+        verbose_name_plural = _("productos")
+
+    def __str__(self):
+        return self.description
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Receipt(models.Model):
+    """One recharge: a receipt number, a code, and a copy of everything used to compute it."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="receipts")
+    license = models.ForeignKey(License, on_delete=models.PROTECT, related_name="receipts")
+    prefix = models.CharField(max_length=10, blank=True)
+    number = models.PositiveBigIntegerField()
+    biller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="receipts")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="receipts")
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="receipts")
+    # Copies taken at issue time, so later edits never change an old receipt.
+    customer_name = models.CharField(max_length=200)
+    customer_id_type = models.CharField(max_length=3)
+    customer_identification = models.CharField(max_length=20)
+    customer_phone = models.CharField(max_length=20, blank=True)
+    meter_drn = models.CharField(max_length=11)
+    description = models.CharField(max_length=200)
+    price_per_kwh = models.DecimalField(max_digits=12, decimal_places=2)
+    iva_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    amount_received = models.DecimalField(max_digits=14, decimal_places=0)
+    kwh = models.DecimalField(max_digits=9, decimal_places=1)
+    subtotal = models.DecimalField(max_digits=14, decimal_places=0)
+    iva = models.DecimalField(max_digits=14, decimal_places=0)
+    total = models.DecimalField(max_digits=14, decimal_places=0)
+    tid = models.PositiveIntegerField()
+    code = models.CharField(max_length=20)
+    issued_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
+
+    class Meta:
+        verbose_name = _("comprobante")
+        verbose_name_plural = _("comprobantes")
+        ordering = ["-issued_at", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "prefix", "number"], name="receipt_number_unique"),
+            models.UniqueConstraint(fields=["meter", "tid"], name="receipt_meter_tid_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["entity", "-issued_at"], name="receipt_entity_issued"),
+            models.Index(fields=["biller", "-issued_at"], name="receipt_biller_issued"),
+        ]
+
+    def __str__(self):
+        return self.full_number
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Receipts cannot be changed once issued.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Receipts cannot be deleted.")
+
+    @property
+    def full_number(self) -> str:
+        return f"{self.prefix}{self.number}"
+
+    @property
+    def code_groups(self) -> str:
+        return " ".join(self.code[i : i + 4] for i in range(0, 20, 4))
+
+
+class ReceiptPrint(models.Model):
+    """Each time a receipt is shown or downloaded: the first is the original, later ones COPIA."""
+
+    class Format(models.TextChoices):
+        LETTER = "letter", _("Carta")
+        MM80 = "80mm", _("80 mm")
+        MM58 = "58mm", _("58 mm")
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="prints")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    as_pdf = models.BooleanField(default=False)
+    printed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["printed_at"]
+
+    def __str__(self):
+        return f"{self.receipt} ({self.format})"

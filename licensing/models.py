@@ -1,0 +1,197 @@
+"""Entities (the tenants), their licenses and receipt numbering.
+
+Receipt numbering lives here and only here: `License.take_receipt_number()` must be called
+inside the transaction that writes the receipt, so that the counter row stays locked until the
+receipt is committed and numbers never skip or repeat.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aom.lib import secretbox
+
+digits = RegexValidator(r"^\d+$", _("Solo dígitos."))
+
+WARN_DAYS_BEFORE_EXPIRY = 30
+WARN_RANGE_USED_FRACTION = 0.9
+
+
+class LicenseError(Exception):
+    """A license refuses to issue a receipt. The message is the one shown to the cashier."""
+
+
+class Entity(models.Model):
+    class BaseDate(models.IntegerChoices):
+        Y1993 = 1993, "1993"
+        Y2014 = 2014, "2014"
+        Y2035 = 2035, "2035"
+
+    class KeyDerivation(models.TextChoices):
+        DKGA02 = "02", "DKGA02 (DES)"
+        DKGA04 = "04", "DKGA04 (HMAC-SHA-256)"
+
+    class KeyType(models.IntegerChoices):
+        INITIALISATION = 0, _("0 — inicialización")
+        DEFAULT = 1, _("1 — por defecto")
+        UNIQUE = 2, _("2 — única")
+        COMMON = 3, _("3 — común")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nombre"), max_length=200)
+    nit = models.CharField(_("NIT"), max_length=20)
+    address = models.CharField(_("dirección"), max_length=200, blank=True)
+    city = models.CharField(_("ciudad"), max_length=100, blank=True)
+    phone = models.CharField(_("teléfono"), max_length=40, blank=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    web = models.CharField(_("sitio web"), max_length=200, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    sponsor = models.CharField(_("patrocinador"), max_length=200, blank=True)
+
+    # STS parameters shared by the entity's meters unless a meter overrides them.
+    vending_key_sealed = models.TextField(editable=False, blank=True)
+    supply_group_code = models.CharField(
+        _("código de grupo de suministro (SGC)"),
+        max_length=6,
+        validators=[RegexValidator(r"^\d{6}$", _("Seis dígitos."))],
+    )
+    tariff_index = models.CharField(
+        _("índice de tarifa (TI)"),
+        max_length=2,
+        default="01",
+        validators=[RegexValidator(r"^\d{2}$", _("Dos dígitos."))],
+    )
+    key_revision = models.PositiveSmallIntegerField(
+        _("revisión de clave (KRN)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    key_type = models.PositiveSmallIntegerField(
+        _("tipo de clave (KT)"), choices=KeyType.choices, default=KeyType.UNIQUE
+    )
+    base_date = models.PositiveSmallIntegerField(_("fecha base"), choices=BaseDate.choices, default=BaseDate.Y2014)
+    key_derivation = models.CharField(
+        _("derivación de clave"), max_length=2, choices=KeyDerivation.choices, default=KeyDerivation.DKGA02
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entidad")
+        verbose_name_plural = _("entidades")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    # -- vending key: write-only, sealed at rest ----------------------------------------------
+    def _secret_context(self) -> str:
+        return f"entity-vending-key:{self.uuid}"
+
+    def set_vending_key(self, key: bytes) -> None:
+        expected = 20 if self.key_derivation == self.KeyDerivation.DKGA04 else 8
+        if len(key) != expected:
+            raise ValueError(f"The vending key must be {expected} bytes for DKGA{self.key_derivation}.")
+        self.vending_key_sealed = secretbox.seal(key, self._secret_context())
+
+    def vending_key(self) -> bytes:
+        if not self.vending_key_sealed:
+            raise secretbox.SecretError("The entity has no vending key.")
+        return secretbox.unseal(self.vending_key_sealed, self._secret_context())
+
+    @property
+    def has_vending_key(self) -> bool:
+        return bool(self.vending_key_sealed)
+
+    def current_license(self) -> "License | None":
+        return self.licenses.order_by("-id").first()
+
+
+class License(models.Model):
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="licenses", verbose_name=_("entidad"))
+    valid_until = models.DateTimeField(_("válida hasta"))
+    max_customers = models.PositiveIntegerField(_("máximo de usuarios"))
+    receipt_prefix = models.CharField(_("prefijo de comprobantes"), max_length=10, blank=True)
+    receipt_from = models.PositiveBigIntegerField(_("comprobante desde"), validators=[MinValueValidator(1)])
+    receipt_to = models.PositiveBigIntegerField(_("comprobante hasta"))
+    # The next receipt number to hand out; receipt_to + 1 once the range is used up.
+    next_receipt = models.PositiveBigIntegerField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("licencia")
+        verbose_name_plural = _("licencias")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(receipt_to__gte=F("receipt_from")), name="license_range_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(next_receipt__gte=F("receipt_from"))
+                & models.Q(next_receipt__lte=F("receipt_to") + 1),
+                name="license_next_receipt_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} — {self.receipt_prefix}{self.receipt_from}…{self.receipt_to}"
+
+    def save(self, *args, **kwargs):
+        if self.next_receipt is None:
+            self.next_receipt = self.receipt_from
+        super().save(*args, **kwargs)
+
+    # -- state ----------------------------------------------------------------------------------
+    @property
+    def range_size(self) -> int:
+        return self.receipt_to - self.receipt_from + 1
+
+    @property
+    def receipts_used(self) -> int:
+        return self.next_receipt - self.receipt_from
+
+    @property
+    def receipts_left(self) -> int:
+        return self.receipt_to + 1 - self.next_receipt
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) > self.valid_until
+
+    def expiry_warning(self, now=None) -> bool:
+        now = now or timezone.now()
+        return not self.is_expired(now) and self.valid_until - now <= timedelta(days=WARN_DAYS_BEFORE_EXPIRY)
+
+    def range_warning(self) -> bool:
+        return self.receipts_used >= WARN_RANGE_USED_FRACTION * self.range_size
+
+    def format_number(self, number: int) -> str:
+        return f"{self.receipt_prefix}{number}"
+
+    # -- numbering ------------------------------------------------------------------------------
+    def check_can_issue(self, now=None) -> None:
+        """Raise LicenseError with the seed's message if this license may not issue now."""
+        if self.is_expired(now):
+            local = timezone.localtime(self.valid_until)
+            raise LicenseError(
+                _("La licencia ha expirado el dia %(when)s") % {"when": local.strftime("%Y-%m-%d %H:%M:%S")}
+            )
+        if self.receipts_left <= 0:
+            raise LicenseError(_("ha excedido la cantidad de comprobantes asignadas"))
+
+    @classmethod
+    def take_receipt_number(cls, entity: Entity, now=None) -> tuple["License", int]:
+        """Lock the entity's current license, check it, and hand out its next receipt number.
+
+        Must run inside the transaction that writes the receipt: the row lock is held until
+        that transaction ends, so concurrent cashiers are serialised and a rolled-back receipt
+        gives its number back.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("take_receipt_number() must run inside transaction.atomic().")
+        license = cls.objects.select_for_update().filter(entity=entity).order_by("-id").first()
+        if license is None:
+            raise LicenseError(_("La entidad no tiene una licencia activa."))
+        license.check_can_issue(now)
+        number = license.next_receipt
+        cls.objects.filter(pk=license.pk).update(next_receipt=F("next_receipt") + 1)
+        license.next_receipt = number + 1
+        return license, number
