@@ -1,0 +1,7 @@
+from django.urls import path  # noqa: F401
+
+from customers import views  # noqa: F401
+
+app_name = "customers"
+
+urlpatterns = []
