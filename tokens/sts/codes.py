@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
 import dataclasses
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal

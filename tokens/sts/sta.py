@@ -105,11 +105,11 @@ class Sta:
     def encryption_schedule(self, key: int) -> tuple:
         """The sixteen rounds' tables for a key (worth caching when one key encrypts many blocks)."""
         flat = iter(tuple(map(getitem, self._enc_sel, self._choices(key, _GATHER_ENC))))
-        return tuple(zip(*[flat] * 8))
+        return tuple(zip(*[flat] * 8, strict=True))
 
     def decryption_schedule(self, key: int) -> tuple:
         flat = iter(tuple(map(getitem, self._dec_sel, self._choices(key, _GATHER_DEC))))
-        return tuple(zip(*[flat] * 8))
+        return tuple(zip(*[flat] * 8, strict=True))
 
     @staticmethod
     def encrypt_with(schedule: tuple, x: int) -> int:
