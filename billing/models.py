@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Meter
 from licensing.models import Entity, License
+from tokens.sts import format_code
 
 DEFAULT_DESCRIPTION = "Energía Eléctrica Kilo watt hora (KWH)"
 
@@ -41,9 +42,26 @@ class Product(models.Model):
     def __str__(self):
         return self.description
 
+    @property
+    def has_price(self) -> bool:
+        return self.price_per_kwh is not None and self.price_per_kwh > 0
+
 
 class AppendOnlyError(Exception):
-    pass
+    """Receipts are append-only: nothing may change or delete one once issued."""
+
+
+class ReceiptQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would bypass `Receipt.save()` and `Receipt.delete()`."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Receipts cannot be changed once issued.")
+
+    def delete(self):
+        raise AppendOnlyError("Receipts cannot be deleted.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
 
 
 class Receipt(models.Model):
@@ -75,6 +93,8 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField(db_index=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
 
+    objects = ReceiptQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("comprobante")
         verbose_name_plural = _("comprobantes")
@@ -86,6 +106,17 @@ class Receipt(models.Model):
         indexes = [
             models.Index(fields=["entity", "-issued_at"], name="receipt_entity_issued"),
             models.Index(fields=["biller", "-issued_at"], name="receipt_biller_issued"),
+            # The history's text filter: number, identification and code (prefix); the name
+            # gets a trigram index on PostgreSQL (migration 0002).
+            models.Index(fields=["entity", "number"], name="receipt_entity_number"),
+            models.Index(
+                fields=["entity", "customer_identification"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                name="receipt_entity_ident",
+            ),
+            models.Index(
+                fields=["entity", "code"], opclasses=["int8_ops", "varchar_pattern_ops"], name="receipt_entity_code"
+            ),
         ]
 
     def __str__(self):
@@ -105,7 +136,13 @@ class Receipt(models.Model):
 
     @property
     def code_groups(self) -> str:
-        return " ".join(self.code[i : i + 4] for i in range(0, 20, 4))
+        return format_code(self.code)
+
+    def record_print(self, user, format: str, *, as_pdf: bool = False) -> bool:
+        """Record one view or download of this receipt; True if it is a copy (not the first)."""
+        is_copy = self.prints.exists()
+        ReceiptPrint.objects.create(receipt=self, user=user, format=format, as_pdf=as_pdf)
+        return is_copy
 
 
 class ReceiptPrint(models.Model):

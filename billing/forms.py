@@ -1,0 +1,116 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import Product
+from billing.money import MoneyError, parse_amount
+from customers.models import Customer, Meter
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["description", "iva_percent", "price_per_kwh"]
+        help_texts = {
+            "iva_percent": _("0 si la energía está excluida de IVA; por ejemplo 19."),
+            "price_per_kwh": _("Precio de venta de 1 kWh en pesos, con el IVA incluido."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price_per_kwh"].required = True
+
+    def clean_description(self):
+        return " ".join(self.cleaned_data["description"].split())
+
+
+class AmountField(forms.CharField):
+    """A peso amount as the cashier types it ("15000", "15.000", "$ 15.000")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Valor recibido ($)"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value) -> Decimal | None:
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value)
+        except MoneyError as e:
+            raise forms.ValidationError(str(e), code="amount") from None
+
+
+class RechargeForm(forms.Form):
+    """The new-receipt page: identification, then the meter and the amount.
+
+    Bound to GET data (nothing is written until the confirmation is posted). With
+    `lookup_only`, only the identification is checked: the page then offers the meters and
+    the amount field.
+    """
+
+    identification = forms.CharField(label=_("Identificación del usuario"), max_length=20)
+    meter = forms.ModelChoiceField(label=_("Medidor"), queryset=Meter.objects.none(), required=False, empty_label=None)
+    amount = AmountField(required=False)
+
+    def __init__(self, entity, *args, lookup_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entity = entity
+        self.lookup_only = lookup_only
+        self.customer = None
+        self.fields["identification"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
+        ident = (self.data.get("identification") or "").strip()
+        if ident:
+            self.customer = Customer.objects.filter(entity=entity, identification=ident).first()
+        if self.customer is not None:
+            self.fields["meter"].queryset = active_meters(self.customer)
+
+    @property
+    def meters(self):
+        return self.fields["meter"].queryset
+
+    def clean_identification(self):
+        ident = self.cleaned_data["identification"].strip()
+        if self.customer is None:
+            raise forms.ValidationError(
+                _("No existe un usuario con la identificación %(ident)s en esta entidad."),
+                code="no_customer",
+                params={"ident": ident},
+            )
+        if not self.meters.exists():
+            raise forms.ValidationError(
+                _("El usuario %(name)s no tiene un medidor activo: no se puede recargar."),
+                code="no_meter",
+                params={"name": self.customer.full_name},
+            )
+        return ident
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.lookup_only or self.errors:
+            return cleaned
+        if cleaned.get("meter") is None:
+            meters = list(self.meters[:2])
+            if len(meters) == 1:
+                cleaned["meter"] = meters[0]
+            else:
+                self.add_error("meter", _("Escoja el medidor a recargar."))
+        if cleaned.get("amount") is None:
+            self.add_error("amount", _("Escriba el valor recibido."))
+        return cleaned
+
+
+class IssueForm(forms.Form):
+    """The confirmation page's hidden fields, posted by `RECARGAR`."""
+
+    meter = forms.IntegerField(widget=forms.HiddenInput)
+    amount = AmountField(widget=forms.HiddenInput)
+    total = forms.DecimalField(max_digits=14, decimal_places=0, widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+def active_meters(customer: Customer):
+    return Meter.objects.filter(customer=customer, is_active=True).order_by("drn")

@@ -1,0 +1,124 @@
+"""The money arithmetic of a recharge, in one place.
+
+Amounts are Colombian pesos, always `Decimal`. Energy is sold in 0.1 kWh steps, the code's
+resolution:
+
+- kWh = amount ÷ price, rounded DOWN to 0.1 kWh, then down again to an amount the code can carry
+  exactly (above 1638.3 kWh the code's encoding is coarser than 0.1 kWh);
+- total = kWh × price, rounded to the whole peso (half up): the money actually charged, never more
+  than the amount received;
+- the price includes IVA: subtotal = total ÷ (1 + rate) rounded to the whole peso (half up),
+  IVA = total − subtotal.
+
+Nothing else in the project computes money: views, templates and the service call `quote()`.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from tokens.sts import amount_floor
+
+PESO = Decimal("1")
+KWH_STEP = Decimal("0.1")
+# A sanity bound on one recharge: far above what a home buys, far below what the receipt
+# columns hold. A typing slip (an extra zero or two) stops here instead of issuing a code.
+MAX_AMOUNT = Decimal("100000000")
+
+# "15000", "15.000", "15,000", "15 000", "$15.000": pesos have no decimals in practice, and
+# Colombians write the thousands separator as a dot.
+_AMOUNT_RE = re.compile(r"^\$?\s*(\d{1,3}(?:([.,\s])\d{3})?(?:\2\d{3})*|\d+)$")
+
+
+class MoneyError(ValueError):
+    """The amount cannot buy a recharge. The message is the one shown to the cashier."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What an amount buys at a price: what the confirmation page shows and the receipt keeps."""
+
+    amount_received: Decimal
+    price_per_kwh: Decimal
+    iva_percent: Decimal
+    kwh: Decimal
+    total: Decimal
+    subtotal: Decimal
+    iva: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        """The money handed back: the amount received minus what the energy costs."""
+        return self.amount_received - self.total
+
+
+def format_pesos(value: Decimal) -> str:
+    """`Decimal("1500")` → "$ 1.500"; `Decimal("812.5")` → "$ 812,50" (Colombian separators)."""
+    if value == value.to_integral_value():
+        text = f"{value.quantize(PESO):,}"
+    else:
+        text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    return "$ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def parse_amount(text: str) -> Decimal:
+    """A peso amount typed by the cashier, as a whole Decimal; MoneyError if it is not one."""
+    text = (text or "").strip()
+    if not text:
+        raise MoneyError(_("Escriba el valor recibido."))
+    if text.startswith("-"):
+        raise MoneyError(_("El valor no puede ser negativo."))
+    match = _AMOUNT_RE.match(text)
+    if not match:
+        raise MoneyError(_("Escriba el valor en pesos, sin decimales (por ejemplo 15000 o 15.000)."))
+    digits = re.sub(r"\D", "", match.group(1))
+    amount = Decimal(digits)
+    check_amount(amount)
+    return amount
+
+
+def check_amount(amount: Decimal) -> None:
+    """MoneyError unless `amount` is a whole, positive peso amount within the sanity bound."""
+    try:
+        whole = amount == amount.to_integral_value()
+    except (InvalidOperation, AttributeError):
+        raise MoneyError(_("El valor no es un número.")) from None
+    if not amount.is_finite():
+        raise MoneyError(_("El valor no es un número."))
+    if amount < 0:
+        raise MoneyError(_("El valor no puede ser negativo."))
+    if not whole:
+        raise MoneyError(_("Escriba el valor en pesos, sin decimales (por ejemplo 15000 o 15.000)."))
+    if amount > MAX_AMOUNT:
+        raise MoneyError(
+            _("El valor es demasiado grande: el máximo por recarga es %(max)s.") % {"max": format_pesos(MAX_AMOUNT)}
+        )
+
+
+def quote(amount: Decimal, price_per_kwh: Decimal, iva_percent: Decimal) -> Quote:
+    """The kWh, total, subtotal and IVA that `amount` pesos buy at `price_per_kwh` (IVA included)."""
+    check_amount(amount)
+    if price_per_kwh is None or price_per_kwh <= 0:
+        raise MoneyError(_("El producto no tiene precio por kWh. Un administrador debe configurarlo."))
+    # Floor division on Decimals is exact for these sizes: no intermediate rounding can push
+    # the quotient over a 0.1 kWh boundary.
+    tenths = int((amount * 10) // price_per_kwh)
+    tenths = amount_floor(tenths) if tenths > 0 else 0
+    if tenths < 1:
+        minimum = (KWH_STEP * price_per_kwh).quantize(PESO, rounding=ROUND_HALF_UP)
+        raise MoneyError(_("El valor no alcanza para 0,1 kWh: el mínimo es %(min)s.") % {"min": format_pesos(minimum)})
+    kwh = (Decimal(tenths) * KWH_STEP).quantize(KWH_STEP, rounding=ROUND_DOWN)
+    total = (kwh * price_per_kwh).quantize(PESO, rounding=ROUND_HALF_UP)
+    rate = iva_percent / Decimal(100)
+    subtotal = (total / (1 + rate)).quantize(PESO, rounding=ROUND_HALF_UP)
+    return Quote(
+        amount_received=amount,
+        price_per_kwh=price_per_kwh,
+        iva_percent=iva_percent,
+        kwh=kwh,
+        total=total,
+        subtotal=subtotal,
+        iva=total - subtotal,
+    )

@@ -1,0 +1,68 @@
+"""A receipt in its three print formats: the HTML page, and the same HTML as a PDF.
+
+Each format is its own template (`billing/receipt_<format>.html`) with its own `@page` size.
+The PDF is WeasyPrint's rendering of exactly the HTML the browser gets, minus the print
+button; the thermal-roll formats get a page as tall as their content, so a roll printer does
+not feed blank paper.
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from billing.models import Receipt, ReceiptPrint
+
+FORMATS = {
+    ReceiptPrint.Format.LETTER: "billing/receipt_letter.html",
+    ReceiptPrint.Format.MM80: "billing/receipt_80mm.html",
+    ReceiptPrint.Format.MM58: "billing/receipt_58mm.html",
+}
+# Roll formats: paper width and the margin around the content (mm).
+ROLLS = {ReceiptPrint.Format.MM80: (80, 4), ReceiptPrint.Format.MM58: (58, 5)}
+_PX_PER_MM = 96 / 25.4
+
+
+def render_receipt_html(
+    receipt: Receipt, format: str, *, is_copy: bool, printed_at: datetime | None = None, for_pdf: bool = False
+) -> str:
+    """The HTML of `receipt` in `format` ("letter", "80mm" or "58mm")."""
+    entity = receipt.entity
+    logo_src = ""
+    if entity.logo:
+        logo_src = Path(entity.logo.path).as_uri() if for_pdf else entity.logo.url
+    context = {
+        "receipt": receipt,
+        "entity": entity,
+        "logo_src": logo_src,
+        "is_copy": is_copy,
+        "printed_at": printed_at or timezone.now(),
+        "for_pdf": for_pdf,
+        "format": format,
+    }
+    return render_to_string(FORMATS[format], context)
+
+
+def render_receipt_pdf(html: str, format: str) -> bytes:
+    from weasyprint import CSS, HTML  # imported here: it is slow to import and only PDFs need it
+
+    document = HTML(string=html).render()
+    if format not in ROLLS:
+        return document.write_pdf()
+    # A roll has no page height: lay the receipt out once on a tall page, measure it, then
+    # lay it out again on a page exactly that tall.
+    width, margin = ROLLS[format]
+    height = _content_height_mm(document) + 2 * margin + 2
+    fit = CSS(string=f"@page {{ size: {width}mm {height:.1f}mm; margin: {margin}mm; }}")
+    return HTML(string=html).render(stylesheets=[fit]).write_pdf()
+
+
+def _content_height_mm(document) -> float:
+    """The height of the laid-out content of the first page, in millimetres."""
+    page = document.pages[0]
+    try:
+        root = page._page_box.children[0]  # the <html> box
+        return root.margin_height() / _PX_PER_MM
+    except (AttributeError, IndexError):  # WeasyPrint internals changed: keep the template's size
+        return page.height / _PX_PER_MM - 10

@@ -1,0 +1,142 @@
+"""Issuing a recharge: the one write that spans the license, the meter and the receipt."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aom.models import User
+from billing.models import Product, Receipt
+from billing.money import MoneyError, Quote, quote
+from customers.models import Meter
+from licensing.models import License, LicenseError
+from tokens.services import TokenError, credit_code, next_tid
+
+
+class RechargeError(Exception):
+    """The recharge was refused and nothing was issued. The message is the one shown to the cashier."""
+
+
+def product_for(entity) -> Product:
+    """The entity's product, or RechargeError when it has no price yet."""
+    product = Product.objects.filter(entity=entity).first()
+    if product is None or not product.has_price:
+        raise RechargeError(_("El producto no tiene precio por kWh. Un administrador debe configurarlo."))
+    return product
+
+
+def recharge_quote(entity, amount: Decimal) -> Quote:
+    """What `amount` buys at the entity's current price (RechargeError if it buys nothing)."""
+    product = product_for(entity)
+    try:
+        return quote(amount, product.price_per_kwh, product.iva_percent)
+    except MoneyError as e:
+        raise RechargeError(str(e)) from None
+
+
+def recharge_issue(
+    *,
+    biller: User,
+    meter: Meter,
+    amount: Decimal,
+    idempotency_key: uuid.UUID,
+    expected_total: Decimal | None = None,
+    now: datetime | None = None,
+) -> Receipt:
+    """Issue a recharge of `amount` pesos on `meter`, sold by `biller`: one receipt, one code.
+
+    All or nothing, in one transaction: the license check and the next receipt number, the
+    meter's next TID, the code and the receipt. Calling it again with the same
+    `idempotency_key` (a double click, a resubmitted form) returns the receipt already issued,
+    even when both calls race. `expected_total` is the total the cashier confirmed: if the
+    price changed since, nothing is issued. `now` shifts the issue time (demo data only).
+
+    Raises RechargeError with the message for the cashier.
+    """
+    existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if biller.entity_id is None or meter.entity_id != biller.entity_id:
+        raise RechargeError(_("El medidor no pertenece a su entidad."))
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            return _issue(biller, meter.pk, amount, idempotency_key, expected_total, now)
+    except IntegrityError:
+        # A concurrent call with the same key committed first: answer with its receipt.
+        existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Receipt:
+    # Lock the meter first: it serialises codes for this meter (TIDs) and repeated submits of
+    # one recharge, which always name the same meter.
+    meter = Meter.objects.select_for_update().select_related("entity", "customer").get(pk=meter_pk)
+    existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    entity = meter.entity
+    if not meter.is_active:
+        raise RechargeError(_("El medidor %(drn)s no está activo.") % {"drn": meter.drn})
+
+    # Refuse early with the license's own message, before any work (checked again under lock).
+    license = entity.current_license()
+    if license is None:
+        raise RechargeError(_("La entidad no tiene una licencia activa."))
+    try:
+        license.check_can_issue(now)
+    except LicenseError as e:
+        raise RechargeError(str(e)) from None
+
+    product = product_for(entity)
+    q = recharge_quote(entity, amount)
+    if expected_total is not None and q.total != expected_total:
+        raise RechargeError(_("El precio cambió mientras confirmaba. Revise el nuevo valor y confirme de nuevo."))
+
+    try:
+        tid = next_tid(meter, now)
+        code = credit_code(meter, q.kwh, tid)
+    except TokenError as e:
+        raise RechargeError(str(e)) from None
+
+    # The license row lock is the one every cashier of the entity waits for: take it last,
+    # so it is held only for the two writes below and the commit.
+    try:
+        license, number = License.take_receipt_number(entity, now)
+    except LicenseError as e:
+        raise RechargeError(str(e)) from None
+
+    customer = meter.customer
+    receipt = Receipt.objects.create(
+        entity=entity,
+        license=license,
+        prefix=license.receipt_prefix,
+        number=number,
+        biller=biller,
+        customer=customer,
+        meter=meter,
+        customer_name=customer.full_name,
+        customer_id_type=customer.id_type,
+        customer_identification=customer.identification,
+        customer_phone=customer.phone,
+        meter_drn=meter.drn,
+        description=product.description,
+        price_per_kwh=q.price_per_kwh,
+        iva_percent=q.iva_percent,
+        amount_received=q.amount_received,
+        kwh=q.kwh,
+        subtotal=q.subtotal,
+        iva=q.iva,
+        total=q.total,
+        tid=tid,
+        code=code,
+        issued_at=now,
+        idempotency_key=idempotency_key,
+    )
+    Meter.objects.filter(pk=meter.pk).update(last_tid=tid)
+    return receipt

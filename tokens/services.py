@@ -1,0 +1,62 @@
+"""The Django side of the token engine: a meter's decoder key, its next TID, its credit code.
+
+`tokens.sts` is pure Python and knows nothing of entities or meters; this module feeds it a
+meter's effective STS parameters and its entity's (sealed) vending key.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Meter
+from tokens.sts import DecoderKey, derive_decoder_key, issue_credit, pan_from_drn, tid_from_datetime
+
+TID_MAX = (1 << 24) - 1
+
+
+class TokenError(Exception):
+    """No code can be issued for this meter. The message is the one shown to the cashier."""
+
+
+def decoder_key_for(meter: Meter) -> DecoderKey:
+    """The decoder key of `meter`: its entity's vending key and the meter's effective parameters."""
+    entity = meter.entity
+    if not entity.has_vending_key:
+        raise TokenError(_("La entidad no tiene llave de venta configurada. Contacte al operador."))
+    return derive_decoder_key(
+        entity.vending_key(),
+        pan=pan_from_drn(meter.drn),
+        sgc=meter.sts_supply_group_code,
+        ti=meter.sts_tariff_index,
+        krn=meter.sts_key_revision,
+        kt=meter.sts_key_type,
+        dkga=entity.key_derivation,
+        base_date=meter.sts_base_date,
+    )
+
+
+def next_tid(meter: Meter, now: datetime) -> int:
+    """The TID for a new code on `meter`: the minutes since its base date, and always above the
+    last one issued (two codes for one meter never share a TID).
+
+    The caller must hold the meter row locked (`select_for_update`) until it has saved the new
+    `last_tid`, or two cashiers could compute the same TID.
+    """
+    try:
+        tid = tid_from_datetime(now, meter.sts_base_date)
+    except ValueError:
+        raise TokenError(
+            _("La fecha base del medidor (%(year)s) ya no admite códigos: cambie la llave del medidor.")
+            % {"year": meter.sts_base_date}
+        ) from None
+    if meter.last_tid is not None:
+        tid = max(tid, meter.last_tid + 1)
+    if tid > TID_MAX:
+        raise TokenError(_("El medidor agotó sus identificadores de código (TID): cambie la llave del medidor."))
+    return tid
+
+
+def credit_code(meter: Meter, kwh: Decimal, tid: int) -> str:
+    """The 20-digit electricity credit code for `kwh` on `meter` with TID `tid`."""
+    return issue_credit(decoder_key_for(meter), kwh, tid=tid, service="electricity")
