@@ -54,7 +54,8 @@ def render_receipt_pdf(html: str, format: str) -> bytes:
     # lay it out again on a page exactly that tall.
     width, margin = ROLLS[format]
     height = _content_height_mm(document) + 2 * margin + 2
-    fit = CSS(string=f"@page {{ size: {width}mm {height:.1f}mm; margin: {margin}mm; }}")
+    # A user stylesheet: only !important overrides the template's own @page rule.
+    fit = CSS(string=f"@page {{ size: {width}mm {height:.1f}mm !important; margin: {margin}mm !important; }}")
     return HTML(string=html).render(stylesheets=[fit]).write_pdf()
 
 
