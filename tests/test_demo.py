@@ -1,0 +1,68 @@
+"""`manage.py load_demo`: the data `make run` starts with, created once however often it runs."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from aom.models import User
+from billing.management.commands import load_demo
+from billing.models import Product, Receipt
+from customers.models import Customer, Meter
+from licensing.models import Entity, License
+from tokens.services import decoder_key_for
+from tokens.sts import ValidCode, decode
+
+
+def run() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_creates_an_entity_with_everything_a_demo_needs():
+    output = run()
+    entity = Entity.objects.get(nit=load_demo.DEMO_NIT)
+    assert entity.has_vending_key
+    assert License.objects.filter(entity=entity).count() == 1
+    assert Product.objects.get(entity=entity).price_per_kwh > 0
+    assert User.objects.filter(entity=entity, role=User.Role.ADMIN).count() == 1
+    assert User.objects.filter(entity=entity, role=User.Role.BILLER).count() == 2
+    assert Customer.objects.filter(entity=entity).count() == 30
+    assert Meter.objects.filter(entity=entity).count() == 31
+    receipts = Receipt.objects.filter(entity=entity).order_by("number")
+    assert receipts.count() >= 3 * load_demo.DAYS_OF_RECEIPTS
+    # Numbers are consecutive from the range's start, and spread over the past weeks.
+    assert [r.number for r in receipts] == list(range(1, receipts.count() + 1))
+    days = {r.issued_at.date() for r in receipts}
+    assert len(days) >= load_demo.DAYS_OF_RECEIPTS - 1
+    # Issued through the real service: every code decodes with its meter's key to its kWh.
+    for r in receipts[:10]:
+        result = decode(decoder_key_for(r.meter), r.code)
+        assert isinstance(result, ValidCode) and result.amount == r.kwh and result.tid == r.tid
+    # The logins are printed.
+    assert f"{load_demo.ADMIN_EMAIL} / {load_demo.DEMO_PASSWORD}" in output
+    for email in load_demo.BILLER_EMAILS:
+        assert f"{email} / {load_demo.DEMO_PASSWORD}" in output
+    assert entity.name in output and "Licencia: válida hasta" in output
+
+
+@pytest.mark.django_db
+def test_the_demo_logins_work(client):
+    run()
+    assert client.login(email=load_demo.ADMIN_EMAIL, password=load_demo.DEMO_PASSWORD)
+    assert client.login(email=load_demo.BILLER_EMAILS[0], password=load_demo.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_running_the_demo_twice_creates_nothing_twice():
+    run()
+    counts = (Entity.objects.count(), User.objects.count(), Customer.objects.count(), Meter.objects.count())
+    receipts = Receipt.objects.count()
+    next_receipt = License.objects.get().next_receipt
+    output = run()
+    assert (Entity.objects.count(), User.objects.count(), Customer.objects.count(), Meter.objects.count()) == counts
+    assert Receipt.objects.count() == receipts
+    assert License.objects.get().next_receipt == next_receipt
+    assert "0 nuevos" in output
