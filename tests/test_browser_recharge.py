@@ -1,0 +1,74 @@
+"""A cashier sells a recharge in a real browser (Chromium from Debian, driven by Playwright)."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from billing.models import Receipt
+from tests import factories as f
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (scripts/setup --test)"),
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
+    # still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_biller_sells_a_recharge_and_sees_the_grouped_code(page, live_server):
+    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
+    entity = f.make_entity(name="Cooperativa Solar del Meta")
+    f.make_license(entity)
+    f.make_product(entity)  # 500 per kWh, 19 % IVA
+    biller = f.make_user(entity, full_name="Bruno Facturador", email="bruno@example.org")
+    customer = f.make_customer(entity, full_name="Usuario Prueba", identification="1234567890")
+    meter = f.make_meter(customer)
+
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", biller.email)
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(live_server.url + "/facturacion/nuevo/")
+
+    page.fill("#id_identification", "1234567890")
+    page.wait_for_function("document.getElementById('customer-name').value === 'Usuario Prueba'")
+    assert page.locator("#id_meter option").all_inner_texts() == [meter.drn]
+
+    page.fill("#id_amount", "1.549")
+    preview = page.locator("#kwh-preview")
+    page.wait_for_function("document.getElementById('kwh-preview').textContent.includes('kWh')")
+    assert preview.inner_text() == "3,0 kWh · $ 1.500"
+
+    page.click("button[value=confirm]")
+    assert page.locator("#confirm-kwh").inner_text() == "3,0 kWh"
+    assert page.locator("#confirm-total").inner_text() == "$ 1.500"
+    assert Receipt.objects.count() == 0
+
+    page.click("#recargar")
+    page.wait_for_selector("text=Recarga exitosa")
+    code = page.locator("#code").inner_text().strip()
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4} \d{4}", code)
+    receipt = Receipt.objects.get()
+    assert receipt.code_groups == code
+    assert receipt.biller == biller and receipt.total == 1500
