@@ -53,7 +53,7 @@ class RechargeForm(forms.Form):
     """
 
     identification = forms.CharField(label=_("Identificación del usuario"), max_length=20)
-    meter = forms.ModelChoiceField(label=_("Medidor"), queryset=Meter.objects.none(), required=False, empty_label=None)
+    meter = forms.TypedChoiceField(label=_("Medidor"), coerce=int, choices=(), required=False)
     amount = AmountField(required=False)
 
     def __init__(self, entity, *args, lookup_only: bool = False, **kwargs):
@@ -65,12 +65,13 @@ class RechargeForm(forms.Form):
         ident = (self.data.get("identification") or "").strip()
         if ident:
             self.customer = Customer.objects.filter(entity=entity, identification=ident).first()
-        if self.customer is not None:
-            self.fields["meter"].queryset = active_meters(self.customer)
+        # The customer's active meters, fetched once: the choices, and what the form hands back.
+        self.meters = list(active_meters(self.customer)) if self.customer is not None else []
+        self.fields["meter"].choices = [(m.pk, m.drn) for m in self.meters]
 
-    @property
-    def meters(self):
-        return self.fields["meter"].queryset
+    def clean_meter(self) -> Meter | None:
+        pk = self.cleaned_data.get("meter")
+        return next((m for m in self.meters if m.pk == pk), None)
 
     def clean_identification(self):
         ident = self.cleaned_data["identification"].strip()
@@ -80,7 +81,7 @@ class RechargeForm(forms.Form):
                 code="no_customer",
                 params={"ident": ident},
             )
-        if not self.meters.exists():
+        if not self.meters:
             raise forms.ValidationError(
                 _("El usuario %(name)s no tiene un medidor activo: no se puede recargar."),
                 code="no_meter",
@@ -93,9 +94,8 @@ class RechargeForm(forms.Form):
         if self.lookup_only or self.errors:
             return cleaned
         if cleaned.get("meter") is None:
-            meters = list(self.meters[:2])
-            if len(meters) == 1:
-                cleaned["meter"] = meters[0]
+            if len(self.meters) == 1:
+                cleaned["meter"] = self.meters[0]
             else:
                 self.add_error("meter", _("Escoja el medidor a recargar."))
         if cleaned.get("amount") is None:

@@ -18,7 +18,7 @@ def search_receipts(qs: QuerySet[Receipt], text: str) -> QuerySet[Receipt]:
     """Receipts whose number, customer name, identification or code matches `text`.
 
     Built to use the indexes: the name by substring (trigram index on PostgreSQL), the
-    identification and the code by prefix, the number exactly (with or without its prefix).
+    identification and the code (from four digits) by prefix, the number exactly (with or without its prefix).
     """
     text = " ".join(text.split())
     if not text:
@@ -26,7 +26,8 @@ def search_receipts(qs: QuerySet[Receipt], text: str) -> QuerySet[Receipt]:
     cond = Q(customer_name__icontains=text) | Q(customer_identification__startswith=text)
     digits = text.replace(" ", "")
     if digits.isdigit():
-        cond |= Q(code__startswith=digits)
+        if len(digits) >= 4:  # at least one group of the code: "2" means receipt 2, not every code
+            cond |= Q(code__startswith=digits)
         if len(digits) <= 18:
             cond |= Q(number=int(digits))
     else:

@@ -28,9 +28,9 @@ def product_for(entity) -> Product:
     return product
 
 
-def recharge_quote(entity, amount: Decimal) -> Quote:
+def recharge_quote(entity, amount: Decimal, product: Product | None = None) -> Quote:
     """What `amount` buys at the entity's current price (RechargeError if it buys nothing)."""
-    product = product_for(entity)
+    product = product or product_for(entity)
     try:
         return quote(amount, product.price_per_kwh, product.iva_percent)
     except MoneyError as e:
@@ -56,9 +56,6 @@ def recharge_issue(
 
     Raises RechargeError with the message for the cashier.
     """
-    existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     if biller.entity_id is None or meter.entity_id != biller.entity_id:
         raise RechargeError(_("El medidor no pertenece a su entidad."))
     now = now or timezone.now()
@@ -76,7 +73,9 @@ def recharge_issue(
 def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Receipt:
     # Lock the meter first: it serialises codes for this meter (TIDs) and repeated submits of
     # one recharge, which always name the same meter.
-    meter = Meter.objects.select_for_update().select_related("entity", "customer").get(pk=meter_pk)
+    # of=("self",): lock the meter row only, not the joined entity and customer rows (locking the
+    # entity would serialise every cashier of the entity for the whole transaction).
+    meter = Meter.objects.select_for_update(of=("self",)).select_related("entity", "customer").get(pk=meter_pk)
     existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -84,17 +83,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
     if not meter.is_active:
         raise RechargeError(_("El medidor %(drn)s no está activo.") % {"drn": meter.drn})
 
-    # Refuse early with the license's own message, before any work (checked again under lock).
-    license = entity.current_license()
-    if license is None:
-        raise RechargeError(_("La entidad no tiene una licencia activa."))
-    try:
-        license.check_can_issue(now)
-    except LicenseError as e:
-        raise RechargeError(str(e)) from None
-
     product = product_for(entity)
-    q = recharge_quote(entity, amount)
+    q = recharge_quote(entity, amount, product)
     if expected_total is not None and q.total != expected_total:
         raise RechargeError(_("El precio cambió mientras confirmaba. Revise el nuevo valor y confirme de nuevo."))
 
@@ -105,7 +95,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         raise RechargeError(str(e)) from None
 
     # The license row lock is the one every cashier of the entity waits for: take it last,
-    # so it is held only for the two writes below and the commit.
+    # so it is held only for the two writes below and the commit. It checks the license
+    # (expiry, range) and refuses with the seed's messages.
     try:
         license, number = License.take_receipt_number(entity, now)
     except LicenseError as e:

@@ -103,10 +103,11 @@ def new(request):
     if "identification" not in request.GET:
         return render(request, "billing/new.html", {"form": RechargeForm(entity), "product": _product(request)})
     form = RechargeForm(entity, request.GET, lookup_only=step != "confirm")
-    quote = None
+    quote = product = None
     if form.is_valid() and step == "confirm":
         try:
-            quote = recharge_quote(entity, form.cleaned_data["amount"])
+            product = product_for(entity)
+            quote = recharge_quote(entity, form.cleaned_data["amount"], product)
         except RechargeError as e:
             form.add_error("amount", str(e))
     if quote is None:
@@ -133,7 +134,7 @@ def new(request):
         "customer": form.customer,
         "meter": meter,
         "quote": quote,
-        "product": product_for(entity),
+        "product": product,
         "issue": issue,
         "back": back,
     }

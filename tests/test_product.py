@@ -24,10 +24,16 @@ def test_the_product_page_shows_the_default_description_before_anything_is_set(o
 
 
 def test_an_administrator_sets_description_iva_and_price(office, entity):
-    response = office.post(SAVE, {"description": "  Energía   solar kWh ", "iva_percent": "19", "price_per_kwh": "812.50"})
+    response = office.post(
+        SAVE, {"description": "  Energía   solar kWh ", "iva_percent": "19", "price_per_kwh": "812.50"}
+    )
     assert response.status_code == 302
     product = Product.objects.get(entity=entity)
-    assert (product.description, product.iva_percent, product.price_per_kwh) == ("Energía solar kWh", D("19"), D("812.50"))
+    assert (product.description, product.iva_percent, product.price_per_kwh) == (
+        "Energía solar kWh",
+        D("19"),
+        D("812.50"),
+    )
     assert "Producto actualizado." in office.get(response["Location"]).content.decode()
 
 

@@ -1,5 +1,6 @@
 """A receipt in its three formats: the HTML that feeds the PDF, the PDFs, and COPIA on reprints."""
 
+import contextlib
 import re
 import uuid
 import zlib
@@ -31,10 +32,8 @@ def pdf_objects(pdf: bytes) -> bytes:
     """The PDF with its compressed streams (object streams included) inflated, for searching."""
     parts = [pdf]
     for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.S):
-        try:
+        with contextlib.suppress(zlib.error):  # not every stream is compressed
             parts.append(zlib.decompress(stream))
-        except zlib.error:
-            pass
     return b"\n".join(parts)
 
 
@@ -81,7 +80,11 @@ def test_each_format_holds_everything_the_receipt_must_say(receipt, entity, fmt)
 
 @pytest.mark.parametrize(
     ("fmt", "page", "width"),
-    [("letter", "size: letter", "width: 185.9mm"), ("80mm", "size: 80mm", "width: 72mm"), ("58mm", "size: 58mm", "width: 48mm")],
+    [
+        ("letter", "size: letter", "width: 185.9mm"),
+        ("80mm", "size: 80mm", "width: 72mm"),
+        ("58mm", "size: 58mm", "width: 48mm"),
+    ],
 )
 def test_each_format_has_its_own_page_size_and_printable_width(receipt, fmt, page, width):
     html = render_receipt_html(receipt, fmt, is_copy=False)

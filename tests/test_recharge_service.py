@@ -100,9 +100,11 @@ def test_a_license_expires_at_its_minute_not_a_day_later(biller, meter, product,
     License.objects.filter(entity=entity).update(valid_until=valid_until)
     with time_machine.travel(valid_until - timedelta(seconds=1), tick=False):
         assert issue(biller, meter).number == 1
-    with time_machine.travel(valid_until + timedelta(seconds=1), tick=False):
-        with pytest.raises(RechargeError, match="La licencia ha expirado el dia 2026-12-31 23:59:00"):
-            issue(biller, meter)
+    with (
+        time_machine.travel(valid_until + timedelta(seconds=1), tick=False),
+        pytest.raises(RechargeError, match="La licencia ha expirado el dia 2026-12-31 23:59:00"),
+    ):
+        issue(biller, meter)
     assert Receipt.objects.count() == 1
 
 
@@ -196,7 +198,9 @@ def test_a_failed_issue_leaves_no_trace_and_the_key_can_be_used_again(biller, me
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite's test database is not shared by threads")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite's test database is not shared by threads"
+)
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_double_submit_gives_one_receipt():
     """Two requests with the same key that both pass the first check: the second one answers

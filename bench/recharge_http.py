@@ -1,0 +1,280 @@
+"""Recharges per second through HTTP: gunicorn + PostgreSQL, 16 cashiers at once.
+
+    .venv/bin/python bench/recharge_http.py [--cashiers 16] [--recharges 3000] [--seconds 60]
+
+Sets up its own database (aom_bench_recharge, dropped at the end) and its own gunicorn on
+127.0.0.1, production settings (DEBUG=0, persistent connections, the deployment's
+`--workers 3 --threads 2`). Each cashier is a thread with its own session that repeats the real
+flow: GET the confirmation page (identification + amount → kWh, total, idempotency key), then
+POST `RECARGAR` (302 to the receipt). A recharge is that pair; its latency is the time of both
+requests. Stops after --recharges or --seconds, whichever comes first; prints the figures and
+writes bench/results/recharge_http.txt. Target: ≥ 100 recharges/s with p99 < 250 ms.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DB_NAME = "aom_bench_recharge"
+PG = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PORT = int(os.getenv("BENCH_PORT", "8731"))
+PASSWORD = "bench-password-2026"  # noqa: S105
+CUSTOMERS = 400
+WARMUP = 48
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.update(
+        DATABASE_URL=f"{PG}/{DB_NAME}",
+        DEBUG="0",
+        SECRET_KEY="bench-secret-key-not-for-production-" + "x" * 20,
+        AOM_FIELD_KEY="11" * 32,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_COOKIES="0",
+        DB_CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="aom.settings",
+    )
+    return e
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
+
+
+SEED = """
+from decimal import Decimal
+from datetime import timedelta
+from django.utils import timezone
+from aom.models import User
+from billing.models import Product
+from customers.models import Customer, Meter
+from licensing.models import Entity, License
+from tests.factories import luhn_complete
+
+entity = Entity(name="Cooperativa Bench", nit="900000001", supply_group_code="123456")
+entity.set_vending_key(bytes.fromhex("abababababababab"))
+entity.save()
+License.objects.create(entity=entity, valid_until=timezone.now() + timedelta(days=30), max_customers=100000,
+                       receipt_from=1, receipt_to=10_000_000)
+Product.objects.create(entity=entity, price_per_kwh=Decimal("800"), iva_percent=Decimal("19"))
+for i in range({cashiers}):
+    User.objects.create_user(email=f"cajero{{i}}@bench.example", password="{password}", full_name=f"Cajero {{i}}",
+                             entity=entity, role=User.Role.BILLER)
+for i in range({customers}):
+    c = Customer.objects.create(entity=entity, identification=str(2_000_000_000 + i), full_name=f"Usuario {{i}}")
+    Meter.objects.create(entity=entity, customer=c, drn=luhn_complete(f"47{{i:08d}}"))
+"""
+
+
+class Session:
+    """One cashier's browser: a keep-alive connection and its cookies."""
+
+    def __init__(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, body=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            body = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{PORT}{path}"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # The server closed an idle keep-alive connection: open a new one and send again
+            # (safe for the POST too: it carries its idempotency key).
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        data = response.read().decode()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.getheader("Location"), data
+
+    def login(self, email):
+        _, _, html = self.request("GET", "/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        status, _, _ = self.request(
+            "POST", "/login/", {"csrfmiddlewaretoken": token, "username": email, "password": PASSWORD}
+        )
+        if status != 302:
+            raise RuntimeError(f"login failed for {email}: {status}")
+
+    def recharge(self, identification, amount) -> float:
+        t0 = time.perf_counter()
+        query = urlencode({"identification": identification, "amount": amount, "step": "confirm"})
+        status, _, html = self.request("GET", f"/facturacion/nuevo/?{query}")
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+        if status != 200 or "idempotency_key" not in fields:
+            raise RuntimeError(f"confirmation page failed: {status}")
+        status, location, _ = self.request("POST", "/facturacion/nuevo/recargar/", fields)
+        if status != 302 or "exito=1" not in (location or ""):
+            raise RuntimeError(f"RECARGAR failed: {status} {location}")
+        return time.perf_counter() - t0
+
+
+def wait_for_server(proc):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            c.request("GET", "/login/")
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cashiers", type=int, default=16)
+    parser.add_argument("--recharges", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    e = env()
+    static_root = tempfile.mkdtemp(prefix="aom-bench-static-")
+    e["STATIC_ROOT"] = static_root
+    server = None
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    psql(f"CREATE DATABASE {DB_NAME}")
+    try:
+        print("==> migrating and seeding", flush=True)
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=e, check=True)
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=e, check=True)
+        seed = SEED.format(cashiers=args.cashiers, customers=CUSTOMERS, password=PASSWORD)
+        subprocess.run([PY, "manage.py", "shell", "-c", seed], cwd=ROOT, env=e, check=True)
+
+        print(f"==> gunicorn --workers {args.workers} --threads {args.threads}", flush=True)
+        server = subprocess.Popen(
+            [GUNICORN, "aom.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(args.workers),
+             "--threads", str(args.threads), "--log-level", "warning"],
+            cwd=ROOT, env=e, start_new_session=True,
+        )  # fmt: skip
+        wait_for_server(server)
+
+        sessions = []
+        for i in range(args.cashiers):
+            s = Session()
+            s.login(f"cajero{i}@bench.example")
+            sessions.append(s)
+        rng = random.Random(7)
+        for i in range(WARMUP):  # warm every worker's connection and caches
+            sessions[i % len(sessions)].recharge(str(2_000_000_000 + rng.randrange(CUSTOMERS)), "15000")
+
+        print(f"==> {args.cashiers} cashiers, up to {args.recharges} recharges or {args.seconds:.0f} s", flush=True)
+        latencies, errors = [], []
+        lock = threading.Lock()
+        remaining = [args.recharges]
+        stop_at = time.perf_counter() + args.seconds
+
+        def cashier(session, seed):
+            r = random.Random(seed)
+            while time.perf_counter() < stop_at:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                ident = str(2_000_000_000 + r.randrange(CUSTOMERS))
+                amount = str(r.choice([2000, 5000, 10000, 15000, 20000, 50000]))
+                try:
+                    latency = session.recharge(ident, amount)
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    with lock:
+                        errors.append(str(exc))
+                    continue
+                with lock:
+                    latencies.append(latency)
+
+        threads = [threading.Thread(target=cashier, args=(s, i)) for i, s in enumerate(sessions)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+
+        check = (
+            "from billing.models import Receipt; from licensing.models import License; "
+            "n = Receipt.objects.count(); nums = set(Receipt.objects.values_list('number', flat=True)); "
+            "lic = License.objects.get(); "
+            "print(n, len(nums), min(nums), max(nums), lic.next_receipt)"
+        )
+        out = subprocess.run([PY, "manage.py", "shell", "-c", check], cwd=ROOT, env=e, check=True,
+                             capture_output=True, text=True).stdout.split()  # fmt: skip
+        count, distinct, lowest, highest, next_receipt = map(int, out[-5:])
+        numbering_ok = count == distinct == highest - lowest + 1 and lowest == 1 and next_receipt == highest + 1
+
+        rate = len(latencies) / elapsed
+        p50, p95, p99 = (percentile(latencies, p) * 1000 for p in (50, 95, 99))
+        load = os.getloadavg()
+        lines = [
+            f"recharge_http — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"machine: {os.cpu_count()} CPUs, load average before/after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+            "other helpers may have been using the machine at the same time",
+            f"server: gunicorn --workers {args.workers} --threads {args.threads}, DEBUG=0, PostgreSQL, "
+            "DB_CONN_MAX_AGE=60; client: Python threads with http.client on 127.0.0.1",
+            f"cashiers: {args.cashiers}; a recharge = GET confirmation page + POST RECARGAR (302)",
+            f"recharges: {len(latencies)} in {elapsed:.1f} s, errors: {len(errors)}",
+            f"throughput: {rate:.1f} recharges/s ({2 * rate:.1f} requests/s)",
+            f"latency per recharge (both requests): p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
+            f"max {max(latencies) * 1000:.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms",
+            f"receipts in the database: {count} (including {WARMUP} warm-up), numbers {lowest}..{highest}, "
+            f"distinct {distinct}, consecutive: {'yes' if numbering_ok else 'NO'}",
+            f"target ≥ 100 recharges/s with p99 < 250 ms: {'met' if rate >= 100 and p99 < 250 else 'NOT met'}",
+        ]
+        if errors:
+            lines.append(f"first error: {errors[0]}")
+        text = "\n".join(lines) + "\n"
+        print(text)
+        results = ROOT / "bench" / "results"
+        results.mkdir(parents=True, exist_ok=True)
+        (results / "recharge_http.txt").write_text(text)
+        return 0 if numbering_ok and not errors else 1
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(static_root, ignore_errors=True)
+        psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
