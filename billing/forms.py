@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -62,7 +63,7 @@ class RechargeForm(forms.Form):
         self.lookup_only = lookup_only
         self.customer = None
         self.fields["identification"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
-        ident = (self.data.get("identification") or "").strip()
+        ident = normalise_identification(self.data.get("identification"))
         if ident:
             self.customer = Customer.objects.filter(entity=entity, identification=ident).first()
         # The customer's active meters, fetched once: the choices, and what the form hands back.
@@ -74,7 +75,7 @@ class RechargeForm(forms.Form):
         return next((m for m in self.meters if m.pk == pk), None)
 
     def clean_identification(self):
-        ident = self.cleaned_data["identification"].strip()
+        ident = normalise_identification(self.cleaned_data["identification"])
         if self.customer is None:
             raise forms.ValidationError(
                 _("No existe un usuario con la identificación %(ident)s en esta entidad."),
@@ -110,6 +111,11 @@ class IssueForm(forms.Form):
     amount = AmountField(widget=forms.HiddenInput)
     total = forms.DecimalField(max_digits=14, decimal_places=0, widget=forms.HiddenInput)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+def normalise_identification(text: str | None) -> str:
+    """ "1.234.567 890" → "1234567890": cashiers often type a cédula with dots or spaces."""
+    return re.sub(r"[.\s]", "", text or "")
 
 
 def active_meters(customer: Customer):

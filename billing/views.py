@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aom.access import admin_required, entity_member_required, get_for_entity
-from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters
+from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters, normalise_identification
 from billing.models import Product, Receipt, ReceiptPrint
 from billing.money import MoneyError, format_pesos, parse_amount
 from billing.receipts import FORMATS, render_receipt_html, render_receipt_pdf
@@ -178,7 +178,7 @@ def done(request, pk: int):
 @require_GET
 @entity_member_required
 def lookup(request):
-    ident = request.GET.get("identification", "").strip()
+    ident = normalise_identification(request.GET.get("identification"))
     customer = (
         Customer.objects.filter(entity_id=request.user.entity_id, identification=ident).first() if ident else None
     )

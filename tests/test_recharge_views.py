@@ -52,6 +52,13 @@ def test_looking_up_an_identification_fills_in_the_name_and_the_meter(cashier, c
     assert "is-invalid" not in html.split("<script>")[0]  # no error shown
 
 
+def test_an_identification_typed_with_dots_or_spaces_is_found(cashier, customer, meter, product):
+    html = confirmation(cashier, "1.234.567 890", "1500").content.decode()
+    assert "RECARGAR" in html and "Usuario Prueba" in html
+    data = cashier.get(reverse("billing:lookup"), {"identification": "1.234.567.890"}).json()
+    assert data["found"] is True
+
+
 def test_an_unknown_identification_says_so_and_offers_nothing(cashier, meter, product, other_customer):
     # A customer of another entity is as unknown as one that does not exist.
     for ident in ("999", other_customer.identification):
