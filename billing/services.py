@@ -93,9 +93,11 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         code = credit_code(meter, q.kwh, tid)
     except TokenError as e:
         raise RechargeError(str(e)) from None
+    # The meter row is ours until the commit: record its TID before queueing for the license.
+    Meter.objects.filter(pk=meter.pk).update(last_tid=tid)
 
     # The license row lock is the one every cashier of the entity waits for: take it last,
-    # so it is held only for the two writes below and the commit. It checks the license
+    # so it is held only for the receipt's insert and the commit. It checks the license
     # (expiry, range) and refuses with the seed's messages.
     try:
         license, number = License.take_receipt_number(entity, now)
@@ -129,5 +131,4 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         issued_at=now,
         idempotency_key=idempotency_key,
     )
-    Meter.objects.filter(pk=meter.pk).update(last_tid=tid)
     return receipt
