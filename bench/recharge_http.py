@@ -13,7 +13,7 @@ Sets up its own database (aom_bench_recharge, dropped at the end) and its own gu
    amount → kWh, total, idempotency key), then POST `RECARGAR`; latency of both requests.
 
 Each phase stops after --recharges or --seconds, whichever comes first. Prints the figures and
-writes bench/results/recharge_http.txt; checks at the end that the receipt numbers are
+writes bench/results/recharge_http_w<workers>t<threads>.txt; checks at the end that the receipt numbers are
 consecutive with no gap and no repeat.
 """
 
@@ -332,7 +332,7 @@ def main():
         print(text)
         results = ROOT / "bench" / "results"
         results.mkdir(parents=True, exist_ok=True)
-        (results / "recharge_http.txt").write_text(text)
+        (results / f"recharge_http_w{args.workers}t{args.threads}.txt").write_text(text)
         return 0 if numbering_ok and not errors else 1
     finally:
         if server is not None and server.poll() is None:
