@@ -1,4 +1,9 @@
-"""Decoder keys: the key type, Luhn check digits, the PAN, and key derivation (DKGA02 and DKGA04)."""
+"""Decoder keys: the key type, Luhn check digits, the PAN, and key derivation (DKGA02 and DKGA04).
+
+PAN = IIN + DRN + Luhn digit (18 digits). PANBlock = PAN digits 2..17 as BCD; ControlBlock = KT SGC TI
+KRN FFFFFF as hex. DKGA02: X = PANBlock xor ControlBlock, DK = DES(VK, X) xor X xor VK. DKGA04: DK is
+the first 8 bytes of HMAC-SHA-256(VK, M), M a fixed sequence of tagged ASCII fields (see below).
+"""
 
 from __future__ import annotations
 
@@ -58,6 +63,14 @@ class DecoderKey:
         return "<DecoderKey (hidden)>"
 
     __str__ = __repr__
+
+    # Immutable: copies are the object itself. Not picklable, so a key never lands in a session,
+    # a cache or a task queue by accident; store .hex() deliberately (sealed) where one is needed.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
     def __reduce__(self):
         raise TypeError("a DecoderKey is not picklable")

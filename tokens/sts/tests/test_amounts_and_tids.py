@@ -12,6 +12,7 @@ from tokens.sts import (
     datetime_from_tid,
     decode_amount,
     encode_amount,
+    next_tid,
     tid_from_datetime,
 )
 
@@ -101,3 +102,21 @@ def test_unknown_base_date_is_refused():
 @given(st.integers(0, 2**24 - 1), st.sampled_from([1993, 2014, 2035]))
 def test_tid_and_datetime_are_inverse(tid, base):
     assert tid_from_datetime(datetime_from_tid(tid, base), base) == tid
+
+
+def test_next_tid_is_now_when_the_meter_has_no_later_tid():
+    now = datetime(2020, 5, 1, 10, 30, tzinfo=UTC)
+    assert next_tid(now, 2014) == tid_from_datetime(now, 2014)
+    assert next_tid(now, 2014, last_tid=tid_from_datetime(now, 2014) - 1) == tid_from_datetime(now, 2014)
+
+
+def test_next_tid_is_last_plus_one_within_the_same_minute():
+    now = datetime(2020, 5, 1, 10, 30, 20, tzinfo=UTC)
+    last = tid_from_datetime(now, 2014)
+    assert next_tid(now, 2014, last_tid=last) == last + 1
+    assert next_tid(now, 2014, last_tid=last + 5) == last + 6
+
+
+def test_next_tid_refuses_to_go_past_the_last_tid():
+    with pytest.raises(TidError, match="last TID"):
+        next_tid(datetime(2020, 5, 1, tzinfo=UTC), 2014, last_tid=2**24 - 1)

@@ -1,3 +1,6 @@
+import copy
+import pickle
+
 import pytest
 
 from tokens.sts import (
@@ -94,3 +97,11 @@ def test_drn_with_a_wrong_check_digit_is_refused():
 def test_drn_of_the_wrong_length_or_not_digits_is_refused(drn):
     with pytest.raises(LuhnError, match="11 digits"):
         pan_from_drn(drn)
+
+
+def test_decoder_key_copies_are_itself_and_it_cannot_be_pickled():
+    key = DecoderKey.from_hex(SECRET)
+    assert copy.copy(key) is key
+    assert copy.deepcopy({"k": key})["k"] is key
+    with pytest.raises(TypeError, match="not picklable"):
+        pickle.dumps(key)
