@@ -143,6 +143,30 @@ def test_ctsa02_step2_test_code_subclass_1_all_tests():
     assert issue_test_token(1) == "02305843005052951967"  # control 28 ones, manufacturer 0000
 
 
+@pytest.mark.parametrize(
+    ("control", "subclass_0", "subclass_1"),
+    [
+        (0x1, "00000000000150997584", "01152921509036054672"),
+        (0x2, "00000000000167774880", "01152921513331042448"),
+        (0x4, "00000000000201328896", "01152921521920952465"),
+        (0x8, "18446744073843772416", "01152921539100838034"),
+        (0x10, "36893488147553322496", "01152921573460543637"),
+        (0x20, "00000000000671093248", "01152921642180020378"),
+        (0x40, "00000000001207974400", "01152921779618973828"),
+        (0x80, "00000000002281728512", "01152922054496880824"),
+        (0x100, "00000000004429208064", "01152922604252694700"),
+        (0x200, "00000000008724195840", "01152923703764322536"),
+        (0x400, "00000000017314105857", "01152925902787577952"),
+        (0x2000, "00000000137573173770", "01152956689113154192"),
+    ],
+)
+def test_ctsa11_test_codes_for_each_single_control_bit(control, subclass_0, subclass_1):
+    # CTSA11: one test at a time, manufacturer code 0 (8 bits in subclass 0, 16 bits in subclass 1).
+    assert issue_test_token(0, control=control) == subclass_0
+    assert issue_test_token(1, control=control) == subclass_1
+    assert decode(None, subclass_0).control == control
+
+
 # -- CTSA03, CTSA04, CTSA06, CTSA07, CTSA09: class 2 management ----------------------------------
 
 
