@@ -259,3 +259,48 @@ def test_ctsa10_credit_amount_sweep(when, amount, codes):
 def test_ctsa25_dkga04_credit_codes_on_each_base_date(base, krn, when, service, code):
     key = derive_decoder_key(VK04, pan=PAN_A, sgc="123457", ti="01", krn=krn, kt=2, dkga="04", base_date=base)
     assert issue_credit(key, Decimal("0.1"), tid=tid(when, base), service=service, rnd=5) == code
+
+
+# -- The same suite's service tests (src/test/java/ke/co/nectar/tokens/service/TokensServiceTest.java):
+# one code of every class 0 and class 2 kind for TOKENS.md's second key (VK 0abc12def3456789,
+# DRN 47500150231, SGC 000046, TI 01, KRN 1, KT 0), all on 2018-05-16 07:29 UTC, base date 1993.
+
+
+def service_test_key():
+    key = derive_decoder_key(
+        bytes.fromhex("0abc12def3456789"), pan=pan_from_drn("47500150231"), sgc="000046", ti="01", krn=1, kt=0
+    )
+    assert key.hex() == "eb4ad6d9e42e59f7"
+    return key
+
+
+@pytest.mark.parametrize(
+    ("service", "code"),
+    [("electricity", "12855806557697228949"), ("water", "62163371512291190907"), ("gas", "08179929825337759496")],
+)
+def test_service_test_credit_codes_of_10_units(service, code):
+    key = service_test_key()
+    assert issue_credit(key, Decimal(10), tid=tid("2018-05-16 07:29"), service=service, rnd=5) == code
+    assert decode(key, code).amount == Decimal(10)
+
+
+@pytest.mark.parametrize(
+    ("subclass", "value", "rnd", "code"),
+    [
+        (0, 100, 5, "30785131371013401998"),  # maximum power limit 100 W
+        (1, 0, 5, "64054668175996030872"),  # clear credit, register 0 (electricity)
+        (2, 10, 5, "00080474005256738803"),  # tariff rate 10
+        (5, 10, 5, "41325328900347961855"),  # clear tamper, pad 10
+        (6, 10, 5, "34418209051324721134"),  # unbalance limit 10 W
+        (7, 10, 9, "44960158815642711003"),  # water meter factor 10, RND 9
+    ],
+)
+def test_service_test_management_codes(subclass, value, rnd, code):
+    key = service_test_key()
+    assert issue_management(key, subclass, value, tid=tid("2018-05-16 07:29"), rnd=rnd) == code
+    assert decode(key, code).value == value
+
+
+def test_service_test_key_change_to_the_same_key():
+    key = service_test_key()
+    assert issue_key_change(key, key, krn=1, kt=0, ti="01") == ("61118509476014644691", "29643408183974440183")
