@@ -265,7 +265,7 @@ def issue_management(key: DecoderKey, subclass: int, value: int, *, tid: int, rn
     except ValueError:
         raise ParameterError(f"unknown management subclass {subclass!r} (expected 0, 1, 2, 5, 6 or 7)") from None
     if sub in (Management.KEY_CHANGE_1, Management.KEY_CHANGE_2):
-        raise ParameterError("key change codes (subclasses 3 and 4) are issued with issue_key_change")
+        raise ParameterError("subclasses 3 and 4 are the two key change codes: issue them together (key-change)")
     if sub in _ENCODED_VALUE:
         field_value = encode_amount(value)
     elif not isinstance(value, int) or not 0 <= value <= 0xFFFF:
