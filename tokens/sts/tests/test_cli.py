@@ -108,6 +108,12 @@ def test_decode_reports_a_crc_mismatch():
              "--ti", "01", "--krn", "1", "--kt", "2"),
             "wrong check digit",
         ),
+        (
+            "vending key of the wrong length for DKGA04",
+            ("derive-key", "--vending-key", "abababababababab", "--pan", "600727000000000009", "--sgc", "123456",
+             "--ti", "01", "--krn", "1", "--kt", "2", "--dkga", "04"),
+            "--vending-key must be 40 hex digits for DKGA04",
+        ),
         ("value out of range", ("credit", "--key", DK, "--amount", "1", "--tid", "1", "--rnd", "16"), "RND must be"),
         ("amount out of range", ("credit", "--key", DK, "--amount", "2000000", "--tid", "1"), "between 0 and"),
         ("not a number", ("credit", "--key", DK, "--amount", "diez", "--tid", "1"), "--amount must be a number"),
