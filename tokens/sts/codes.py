@@ -346,6 +346,10 @@ class CrcMismatch:
     code: str
     token_class: int
 
+    @property
+    def crc_ok(self) -> bool:
+        return False
+
 
 @dataclass(frozen=True)
 class ValidCode:
