@@ -2,6 +2,8 @@ import copy
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tokens.sts import (
     DecoderKey,
@@ -105,3 +107,13 @@ def test_decoder_key_copies_are_itself_and_it_cannot_be_pickled():
     assert copy.deepcopy({"k": key})["k"] is key
     with pytest.raises(TypeError, match="not picklable"):
         pickle.dumps(key)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=30))
+def test_appending_the_luhn_digit_makes_the_textbook_checksum_zero(digits):
+    full = digits + luhn_digit(digits)
+    total = 0
+    for i, ch in enumerate(reversed(full)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    assert total % 10 == 0
