@@ -7,7 +7,7 @@ Keys::
 
 Issuing (TIDs are minutes since the base date; the vending side keeps the last one per meter)::
 
-    tid = tid_from_datetime(now, base_date=2014)
+    tid = next_tid(now, 2014, meter_last_tid)   # max(minutes since 2014, last + 1)
     issue_credit(key, Decimal("12.5"), tid=tid)                      # kWh; service="water"/"gas": m3
     issue_management(key, Management.MAX_POWER_LIMIT, 1000, tid=tid)  # watts
     issue_key_change(key, new_key, krn=2, kt=2, ti="01")              # (part 1, part 2)
@@ -45,6 +45,7 @@ from .codes import (
     issue_key_change,
     issue_management,
     issue_test_token,
+    next_tid,
     tid_from_datetime,
 )
 from .errors import (
@@ -91,6 +92,7 @@ __all__ = [
     "issue_management",
     "issue_test_token",
     "luhn_digit",
+    "next_tid",
     "pan_from_drn",
     "tid_from_datetime",
 ]

@@ -52,7 +52,13 @@ def _key(text: str, option: str = "--key") -> DecoderKey:
 
 
 def _derive_key(args) -> str:
-    vending_key = parse_vending_key(args.vending_key)
+    digits = 40 if args.dkga == "04" else 16
+    try:
+        vending_key = parse_vending_key(args.vending_key)
+    except StsError:
+        raise StsError(f"--vending-key must be {digits} hex digits for DKGA{args.dkga}") from None
+    if len(vending_key) * 2 != digits:
+        raise StsError(f"--vending-key must be {digits} hex digits for DKGA{args.dkga}")
     key = derive_decoder_key(
         vending_key,
         pan=args.pan,

@@ -1,4 +1,12 @@
-"""The 20-digit code: amounts, TIDs, CRC, the 64-bit block, the class bits; issuing and decoding."""
+"""The 20-digit code: amounts, TIDs, CRC, the 64-bit block, the class bits; issuing and decoding.
+
+The 64-bit block, most significant first: subclass(4) RND(4) TID(24) amount or value(16) CRC(16);
+key change parts and class 1 test codes share the frame with other fields (see issue_key_change,
+issue_test_token). The CRC is CRC-16/MODBUS over class(2) and the block's top 48 bits, right-aligned
+in 7 bytes, stored byte-swapped. The block is STA-encrypted (not for class 1); the 2 class bits then
+take the place of bits 28..27 of the result, whose own bits move to bits 65..64. The 66-bit number
+is printed in decimal, zero-padded to 20 digits.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +88,17 @@ def tid_from_datetime(when: datetime, base_date: int) -> int:
         last = base + timedelta(minutes=MAX_TID)
         raise TidError(f"the TID range of base date {base_date} ended on {last:%Y-%m-%d %H:%M} UTC")
     return tid
+
+
+def next_tid(when: datetime, base_date: int, last_tid: int | None = None) -> int:
+    """The TID for a new code of a meter: max(now, last + 1), as two codes must never share one."""
+    tid = tid_from_datetime(when, base_date)
+    if last_tid is None or tid > last_tid:
+        return tid
+    _check_tid(last_tid)
+    if last_tid == MAX_TID:
+        raise TidError(f"the meter has used the last TID of base date {base_date}: it needs a key change")
+    return last_tid + 1
 
 
 def datetime_from_tid(tid: int, base_date: int) -> datetime:
@@ -246,7 +265,7 @@ def issue_management(key: DecoderKey, subclass: int, value: int, *, tid: int, rn
     except ValueError:
         raise ParameterError(f"unknown management subclass {subclass!r} (expected 0, 1, 2, 5, 6 or 7)") from None
     if sub in (Management.KEY_CHANGE_1, Management.KEY_CHANGE_2):
-        raise ParameterError("key change codes (subclasses 3 and 4) are issued with issue_key_change")
+        raise ParameterError("subclasses 3 and 4 are the two key change codes: issue them together (key-change)")
     if sub in _ENCODED_VALUE:
         field_value = encode_amount(value)
     elif not isinstance(value, int) or not 0 <= value <= 0xFFFF:
@@ -326,6 +345,10 @@ class CrcMismatch:
 
     code: str
     token_class: int
+
+    @property
+    def crc_ok(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ Bits are numbered from 0 (least significant) and a block or key is an int. The r
 the standard's; the speed comes from folding each round's substitution and permutation into
 per-byte tables: a round is eight table look-ups OR-ed together instead of a 64-step bit loop.
 
-A round under round key k substitutes nibble n with S2 when bit 4n+3 of k is set, else with S1, then
-moves bit i to P[i]. The two nibbles of byte j are decided by bits 8j+3 and 8j+7 of k, so the choice
-for a whole byte is one of four and is read off the key's byte j: each round's eight tables are picked
-from the key once, for all sixteen rounds (see Sta._choices).
+Encryption starts from k = ROTR64(NOT K, 12) and rotates k left by one after each round. A round
+substitutes nibble n with S2 when bit 4n+3 of k is set, else with S1, then moves bit i to P[i];
+decryption undoes the rounds in reverse order. The two nibbles of byte j depend only on bits 8j+3
+and 8j+7 of k, so each (round, byte) uses one of four combined substitute-and-permute tables, and
+all 128 choices of a key are read from it at once (see Sta._choices).
 """
 
 from operator import getitem, itemgetter
@@ -113,6 +114,7 @@ class Sta:
 
     @staticmethod
     def encrypt_with(schedule: tuple, x: int) -> int:
+        # Also runs the fifteen (invS, invP) steps and the last invS of a decryption schedule.
         for t0, t1, t2, t3, t4, t5, t6, t7 in schedule:
             b0, b1, b2, b3, b4, b5, b6, b7 = x.to_bytes(8, "little")
             x = t0[b0] | t1[b1] | t2[b2] | t3[b3] | t4[b4] | t5[b5] | t6[b6] | t7[b7]
