@@ -64,10 +64,17 @@ def recharge_issue(
             return _issue(biller, meter.pk, amount, idempotency_key, expected_total, now)
     except IntegrityError:
         # A concurrent call with the same key committed first: answer with its receipt.
-        existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+        existing = _existing(biller, idempotency_key)
+        if existing is not None:
+            return existing
+        if Receipt.objects.filter(idempotency_key=idempotency_key).exists():
+            # Another entity's key: never hand out (or reveal) that receipt.
+            raise RechargeError(_("La confirmación no es válida. Vuelva a empezar la recarga.")) from None
+        raise
+
+
+def _existing(biller, idempotency_key) -> Receipt | None:
+    return Receipt.objects.filter(idempotency_key=idempotency_key, entity_id=biller.entity_id).first()
 
 
 def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Receipt:
@@ -76,7 +83,7 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
     # of=("self",): lock the meter row only, not the joined entity and customer rows (locking the
     # entity would serialise every cashier of the entity for the whole transaction).
     meter = Meter.objects.select_for_update(of=("self",)).select_related("entity", "customer").get(pk=meter_pk)
-    existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
+    existing = _existing(biller, idempotency_key)
     if existing is not None:
         return existing
     entity = meter.entity

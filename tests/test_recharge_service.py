@@ -188,6 +188,14 @@ def test_the_same_idempotency_key_twice_gives_one_receipt(biller, meter, product
     assert next_receipt(entity) == 2
 
 
+def test_another_entitys_idempotency_key_gets_nothing(biller, meter, product, other_entity, other_meter):
+    f.make_product(other_entity)
+    theirs = issue(f.make_user(other_entity), other_meter)
+    with pytest.raises(RechargeError, match="La confirmación no es válida"):
+        issue(biller, meter, key=theirs.idempotency_key)
+    assert Receipt.objects.filter(entity=meter.entity).count() == 0
+
+
 def test_a_failed_issue_leaves_no_trace_and_the_key_can_be_used_again(biller, meter, product, entity):
     key = uuid.uuid4()
     License.objects.filter(entity=entity).update(valid_until=timezone.now() - timedelta(minutes=1))
