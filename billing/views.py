@@ -33,6 +33,15 @@ def _check_format(format: str) -> str:
     return format
 
 
+def _new_url(identification: str, meter: Meter, amount) -> str:
+    """The new-receipt page filled in again (to correct it, or to retry after a refusal)."""
+    return (
+        reverse("billing:new")
+        + "?"
+        + urlencode({"identification": identification, "meter": meter.pk, "amount": amount})
+    )
+
+
 def _product(request) -> Product:
     return Product.objects.filter(entity_id=request.user.entity_id).first() or Product(entity=request.user.entity)
 
@@ -123,13 +132,7 @@ def new(request):
             "idempotency_key": uuid.uuid4(),
         }
     )
-    back = (
-        reverse("billing:new")
-        + "?"
-        + urlencode(
-            {"identification": form.cleaned_data["identification"], "meter": meter.pk, "amount": quote.amount_received}
-        )
-    )
+    back = _new_url(form.cleaned_data["identification"], meter, quote.amount_received)
     ctx = {
         "customer": form.customer,
         "meter": meter,
@@ -159,10 +162,7 @@ def issue(request):
         )
     except RechargeError as e:
         messages.error(request, str(e))
-        query = urlencode(
-            {"identification": meter.customer.identification, "meter": meter.pk, "amount": form.cleaned_data["amount"]}
-        )
-        return redirect(reverse("billing:new") + "?" + query)
+        return redirect(_new_url(meter.customer.identification, meter, form.cleaned_data["amount"]))
     return redirect(reverse("billing:done", args=[receipt.pk]) + "?exito=1")
 
 
