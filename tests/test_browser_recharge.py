@@ -60,7 +60,7 @@ def test_a_biller_sells_a_recharge_and_sees_the_grouped_code(page, live_server):
     page.wait_for_function("document.getElementById('kwh-preview').textContent.includes('kWh')")
     assert preview.inner_text() == "3,0 kWh · $ 1.500"
 
-    page.click("button[value=confirm]")
+    page.press("#id_amount", "Enter")  # Enter in the amount continues to the confirmation
     assert page.locator("#confirm-kwh").inner_text() == "3,0 kWh"
     assert page.locator("#confirm-total").inner_text() == "$ 1.500"
     assert Receipt.objects.count() == 0
