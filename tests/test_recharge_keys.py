@@ -67,3 +67,15 @@ def test_an_entity_without_a_vending_key_issues_nothing(db):
         issue(biller, meter)
     assert Receipt.objects.count() == 0
     assert entity.current_license().next_receipt == 1
+
+
+def test_a_meter_whose_tids_are_used_up_issues_nothing(biller, meter, product, entity):
+    from customers.models import Meter
+    from tokens.services import TID_MAX
+
+    Meter.objects.filter(pk=meter.pk).update(last_tid=TID_MAX)
+    meter.refresh_from_db()
+    with pytest.raises(RechargeError, match="agotó sus identificadores"):
+        issue(biller, meter)
+    assert Receipt.objects.count() == 0
+    assert entity.current_license().next_receipt == 1
