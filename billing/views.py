@@ -151,7 +151,7 @@ def issue(request):
     if not form.is_valid():
         messages.error(request, _("La confirmación no es válida. Vuelva a empezar la recarga."))
         return redirect("billing:new")
-    meter = get_for_entity(request, Meter.objects.select_related("customer"), pk=form.cleaned_data["meter"])
+    meter = get_for_entity(request, Meter, pk=form.cleaned_data["meter"])
     try:
         receipt = recharge_issue(
             biller=request.user,
