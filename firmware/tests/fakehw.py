@@ -135,6 +135,7 @@ def make_meter(flash=None, now=START, key=DK, init=True, energy=True, battery_mv
 def reboot(m, flash=None):
     """The same board after a reset: a new Meter on the same flash and clock."""
     flash = flash or m.flash
+    flash.budget = None  # the power is back
     n = Meter(
         Store(flash),
         m.clock,
