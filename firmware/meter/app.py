@@ -77,15 +77,18 @@ class Meter:
         self.state = State.from_bytes(blob) if blob else State()
         self.decoder = Decoder(self.state)
         now = self.now()
+        self._start(now)
+        if self.state.key and registers.new_month(self.state, now, self.offset):
+            self.save()
+        self.update_relay()
+        self.refresh()
+
+    def _start(self, now):
         self._saved_at = now
         if self.energy is not None:
             self._energy_seen = self.energy.wh()
             self._energy_t = now
         self.measure()
-        if self.state.key and registers.new_month(self.state, now, self.offset):
-            self.save()
-        self.update_relay()
-        self.refresh()
 
     def save(self):
         self.store.save(self.state.to_bytes())
@@ -100,8 +103,8 @@ class Meter:
         registers.new_month(s, self.now(), self.offset)
         self.state = s
         self.decoder = Decoder(s)
+        self._start(self.now())
         self.save()
-        self.measure()
         self.update_relay()
         self.refresh()
 
