@@ -153,8 +153,9 @@ def build_parser():
     r = sub.add_parser("run", help="let time pass with a load")
     r.add_argument("--hours", required=True, type=positive("--hours", MAX_HOURS))
     r.add_argument("--load-w", required=True, type=positive("--load-w", 100000))
-    s = sub.add_parser("show", help="print the screen")
-    s.add_argument("--json", action="store_true", dest="show_json")
+    sub.add_parser("show", help="print the screen")
+    for each in (i, k, r, sub.choices["show"]):
+        each.add_argument("--json", action="store_true", dest="sub_json", help="print one JSON object")
     return p
 
 
@@ -251,7 +252,7 @@ def main(argv=None):
         return 2
     path = args.state
     cmd = args.command
-    as_json = args.json or getattr(args, "show_json", False)
+    as_json = args.json or getattr(args, "sub_json", False)
     if cmd != "init" and not os.path.exists(path):
         print("simulate.py: error: no meter flash at %s: run 'init' first" % path, file=sys.stderr)
         return 2
@@ -260,7 +261,10 @@ def main(argv=None):
             if os.path.exists(p):
                 os.remove(p)
     elif os.path.getsize(path) != Store.SIZE:
-        print("simulate.py: error: %s is not a meter flash image (%d bytes expected)" % (path, Store.SIZE), file=sys.stderr)
+        print(
+            "simulate.py: error: %s is not a meter flash image (%d bytes expected)" % (path, Store.SIZE),
+            file=sys.stderr,
+        )
         return 2
     try:
         sim = Sim(path, now)

@@ -156,7 +156,7 @@ class Meter:
         if result != ACCEPTED:
             return [MSG.get(result if kind == "tid" else kind, MSG["class"])]
         if kind == "credit":
-            wh, back, tid = info[1], info[2], info[3]
+            wh, back = info[1], info[2]
             msg = ["Código aceptado", "+%s kWh" % screen.kwh(wh)]
             if back:
                 msg.append("Crédito de emergencia devuelto: %s kWh" % screen.kwh(back))

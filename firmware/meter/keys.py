@@ -23,7 +23,7 @@ from meter import dates, lockout, screen
 
 MAIN = "main"
 CODE = "code"
-PASSWORD = "password"
+LOGIN = "password"
 ADMIN = "admin"
 
 IDLE_S = 120  # back to the main screen after two minutes without a key
@@ -63,7 +63,7 @@ def kwh_text(wh):
 
 
 def parse_kwh(buf):
-    """"12*5" (the * is the decimal comma) -> 12500 Wh; None if not a kWh value."""
+    """Parse "12*5" (the * is the decimal comma) -> 12500 Wh; None if not a kWh value."""
     i = buf.find("*")
     whole, frac = (buf, "") if i < 0 else (buf[:i], buf[i + 1 :])
     if not whole.isdigit() or len(whole) > 4:
@@ -126,7 +126,7 @@ class Keys:
             self.buf = k if k.isdigit() else ""
             self.m.message = []
         elif k == "#":
-            self.mode = PASSWORD
+            self.mode = LOGIN
             self.buf = ""
             self.m.message = []
         elif k == "D":
@@ -252,13 +252,17 @@ class Keys:
     def body(self):
         m = self.m
         if self.mode == CODE:
-            return [screen.center("Ingrese el código"), "-" * screen.COLS, ""] + screen.code_groups(self.buf) + [
-                "",
-                "%d de 20 dígitos" % len(self.buf),
-                "A aceptar  C borrar",
-                "B cancelar",
-            ]
-        if self.mode == PASSWORD:
+            return (
+                [screen.center("Ingrese el código"), "-" * screen.COLS, ""]
+                + screen.code_groups(self.buf)
+                + [
+                    "",
+                    "%d de 20 dígitos" % len(self.buf),
+                    "A aceptar  C borrar",
+                    "B cancelar",
+                ]
+            )
+        if self.mode == LOGIN:
             return [
                 screen.center("Administración"),
                 "-" * screen.COLS,

@@ -41,7 +41,7 @@ def _table(sboxes, perm):
     The nibble value v at position n is first replaced by sboxes[c][v] (None:
     kept), then each of its bits j (block bit 4n+j) moves to perm[4n+j].
     """
-    t = array("H", bytes(2 * 16 * 2 * 16 * 4))
+    t = array("H", [0] * (16 * 2 * 16 * 4))
     for n in range(16):
         for c in range(2):
             box = sboxes[c]

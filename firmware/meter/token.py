@@ -34,7 +34,7 @@ MAX_AMOUNT = 18201624
 
 
 def _crc_table():
-    t = array("H", bytes(512))
+    t = array("H", [0] * 256)
     for i in range(256):
         c = i
         for _ in range(8):

@@ -1,5 +1,5 @@
 from fakehw import FakePin, FakeSPI
-from meter.ili9341 import CASET, DISPON, PASET, RAMWR, SLPOUT, SWRESET, ILI9341, TextPanel, plain
+from meter.ili9341 import CASET, DISPON, ILI9341, PASET, RAMWR, SLPOUT, SWRESET, TextPanel, plain
 
 
 def lcd():

@@ -63,8 +63,21 @@ def test_the_screen_shows_every_reading():
     m.energy.load_w = 350
     use(m, 0)
     text = screen_text(m)
-    for part in ("AOM", "Crédito", "12,30 kWh", "Potencia", "350 W", "Energía", "Batería", "25,6 V",
-                 "Normal", "Inversor", "120,0 V~", "Relé", "Cerrado"):
+    for part in (
+        "AOM",
+        "Crédito",
+        "12,30 kWh",
+        "Potencia",
+        "350 W",
+        "Energía",
+        "Batería",
+        "25,6 V",
+        "Normal",
+        "Inversor",
+        "120,0 V~",
+        "Relé",
+        "Cerrado",
+    ):
         assert part in text, part
 
 
