@@ -115,24 +115,23 @@ def main():
     load = os.getloadavg()[0]
     result = {
         "codes": n,
-        "micropython": {"version": "1.27.0 (WebAssembly port, Node.js %s)" % node_version(), **mp},
+        "micropython": {"version": f"1.27.0 (WebAssembly port, Node.js {node_version()})", **mp},
         "cpython": {"version": platform.python_version(), **cp},
         "targets": {"ms_per_code": TARGET_MS, "heap_per_decode_bytes": TARGET_HEAP},
         "met": mp["ms_per_code"] < TARGET_MS and mp["heap_per_decode_bytes"] < TARGET_HEAP,
-        "machine": "%s, %d cores, load average %.2f when measured" % (platform.machine(), os.cpu_count(), load),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {load:.2f} when measured",
         "note": "measured while other work may run on the same machine; re-run on a quiet machine for final figures",
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     print(
-        "MicroPython: %.3f ms per code (%.3f ms through the meter's rules), %d bytes of heap per decode"
-        % (mp["ms_per_code"], mp["ms_per_enter"], mp["heap_per_decode_bytes"])
+        f"MicroPython: {mp['ms_per_code']:.3f} ms per code ({mp['ms_per_enter']:.3f} ms through the meter's rules), "
+        f"{mp['heap_per_decode_bytes']} bytes of heap per decode"
     )
     print(
-        "MicroPython: first decode %.1f ms (builds the tables, %d bytes kept)"
-        % (mp["first_decode_ms"], mp["tables_bytes"])
+        f"MicroPython: first decode {mp['first_decode_ms']:.1f} ms (builds the tables, {mp['tables_bytes']} bytes kept)"
     )
-    print("CPython %s: %.3f ms per code" % (platform.python_version(), cp["ms_per_code"]))
-    print("targets (< %d ms, < %d bytes): %s" % (TARGET_MS, TARGET_HEAP, "met" if result["met"] else "NOT met"))
+    print(f"CPython {platform.python_version()}: {cp['ms_per_code']:.3f} ms per code")
+    print(f"targets (< {TARGET_MS} ms, < {TARGET_HEAP} bytes): {'met' if result['met'] else 'NOT met'}")
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w") as f:
         json.dump(result, f, indent=2)

@@ -40,7 +40,8 @@ INVERTER_UV_PER_COUNT = 3500  # set with Inverter.calibrate() against a true-RMS
 ENERGY_IMP_PER_KWH = 1000
 
 
-def build():
+def build(store=None):
+    """The Meter and the Keypad of the board; store: another Store (tests)."""
     spi = SPI(2, baudrate=40000000, sck=Pin(LCD_SCK), mosi=Pin(LCD_MOSI))
     lcd = ILI9341(spi, cs=Pin(LCD_CS, Pin.OUT), dc=Pin(LCD_DC, Pin.OUT), rst=Pin(LCD_RST, Pin.OUT))
     lcd.init()
@@ -55,7 +56,7 @@ def build():
     pulses = Pin(ENERGY_PULSES, Pin.IN)
 
     meter = Meter(
-        Store(FileFlash(FLASH_FILE, Store.SIZE)),
+        store or Store(FileFlash(FLASH_FILE, Store.SIZE)),
         rtc,
         display=panel,
         relay=Pin(RELAY, Pin.OUT, value=0),
