@@ -3,8 +3,9 @@
 
     python firmware/simulate.py --state FILE init --decoder-key HEX --drn DRN [--ti TI] [--krn N] [--kt N]
                                                    [--ken N] [--base-date 1993|2014|2035] [--entity NAME]
+                                                   [--battery-cut]
     python firmware/simulate.py --state FILE keys "KEYS"      # e.g. "*23716100501183194197A"
-    python firmware/simulate.py --state FILE run --hours H --load-w W
+    python firmware/simulate.py --state FILE run --hours H --load-w W [--battery-v V]
     python firmware/simulate.py --state FILE show [--json]
     python firmware/simulate.py --state FILE                  # interactive
 
@@ -148,11 +149,13 @@ def build_parser():
     i.add_argument("--ken", type=int_in(0, 255, "--ken"), default=255)
     i.add_argument("--base-date", type=int, choices=dates.BASE_DATES, default=1993)
     i.add_argument("--entity", default="AOM")
+    i.add_argument("--battery-cut", action="store_true", help="open the relay below 22.0 V (back at 24.0 V)")
     k = sub.add_parser("keys", help="press keys")
     k.add_argument("keys", type=key_string)
     r = sub.add_parser("run", help="let time pass with a load")
     r.add_argument("--hours", required=True, type=positive("--hours", MAX_HOURS))
     r.add_argument("--load-w", required=True, type=positive("--load-w", 100000))
+    r.add_argument("--battery-v", type=positive("--battery-v", 60), help="battery bank voltage from now on")
     sub.add_parser("show", help="print the screen")
     for each in (i, k, r, sub.choices["show"]):
         each.add_argument("--json", action="store_true", dest="sub_json", help="print one JSON object")
@@ -190,6 +193,7 @@ class Sim:
 
     def run(self, hours, load_w):
         m = self.meter
+        m.tick()  # take in the readings as they are now (e.g. a new battery voltage)
         total = int(round(hours * 3600))
         while total > 0:
             step = min(STEP_S, total)
@@ -283,6 +287,7 @@ def main(argv=None):
                 ken=args.ken,
                 base_date=args.base_date,
                 entity=args.entity,
+                battery_cut=1 if args.battery_cut else 0,
             )
         else:
             m.boot()
@@ -292,6 +297,9 @@ def main(argv=None):
             for k in args.keys:
                 m.press(k)
         elif cmd == "run":
+            if args.battery_v is not None:
+                sim.hw["battery_mv"] = int(round(args.battery_v * 1000))
+                m.battery.mv = sim.hw["battery_mv"]
             sim.run(args.hours, args.load_w)
         if cmd is None:
             interactive(sim, as_json)

@@ -95,9 +95,12 @@ class Meter:
         self._unsaved_wh = 0
         self._saved_at = self.now()
 
-    def setup(self, key_hex, drn, ti=1, krn=1, kt=2, ken=255, base_date=1993, entity=None):
-        """Factory initialisation: a new decoder key; registers and memory start empty."""
-        s = State(key=key_hex, drn=drn, ti=ti, krn=krn, kt=kt, ken=ken, base_date=base_date)
+    def setup(self, key_hex, drn, ti=1, krn=1, kt=2, ken=255, base_date=1993, entity=None, battery_cut=0):
+        """Factory initialisation: a new decoder key; registers and memory start empty.
+
+        battery_cut=1 opens the relay on a low battery (22.0 V, back at 24.0 V).
+        """
+        s = State(key=key_hex, drn=drn, ti=ti, krn=krn, kt=kt, ken=ken, base_date=base_date, battery_cut=battery_cut)
         if entity:
             s.entity = entity
         registers.new_month(s, self.now(), self.offset)

@@ -145,3 +145,15 @@ def test_a_missing_or_foreign_state_file_is_refused(tmp_path):
     r = sim(other, "show")
     assert r.returncode == 2 and "not a meter flash image" in r.stderr
     assert other.read_text() == "hello"
+
+
+def test_battery_cut_opens_the_relay_below_22_volts_and_closes_above_24(tmp_path):
+    state = init(tmp_path, "--battery-cut")
+    sim(state, "keys", "*" + credit_code(100, 100) + "A")
+    d = sim_json(state, "run", "--hours", "1", "--load-w", "100", "--battery-v", "21.5")
+    assert d["relay"] == "open" and d["credit_kwh"] == 10.0
+    d = sim_json(state, "run", "--hours", "1", "--load-w", "100", "--battery-v", "23.0")
+    assert d["relay"] == "open"
+    d = sim_json(state, "run", "--hours", "1", "--load-w", "100", "--battery-v", "24.2")
+    assert d["relay"] == "closed" and d["credit_kwh"] == 9.9
+    assert "Batería       24,2 V" in d["screen"]
