@@ -117,14 +117,14 @@ class Meter:
         return {
             "message": self.message,
             "last_result": self.last_result,
-            "keys": [k.mode, k.page, k.buf, k.field, k.pending, k.confirming, k.last_key],
+            "keys": [k.mode, k.page, k.buf, k.field, k.pending, k.confirming, k.last_key, k.fresh],
         }
 
     def restore_ram(self, d):
         self.message = d.get("message", [])
         self.last_result = d.get("last_result")
         k = self.keys
-        k.mode, k.page, k.buf, k.field, k.pending, k.confirming, k.last_key = d["keys"]
+        k.mode, k.page, k.buf, k.field, k.pending, k.confirming, k.last_key, k.fresh = d["keys"]
         self.refresh()
 
     # --- events ------------------------------------------------------------

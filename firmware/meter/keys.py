@@ -88,6 +88,7 @@ class Keys:
         self.field = 0
         self.pending = {}
         self.confirming = None  # first typing of a new password
+        self.fresh = True
         self.last_key = None
 
     # --- helpers -----------------------------------------------------------
@@ -172,12 +173,12 @@ class Keys:
     def _load_field(self):
         title, attr, hint, kind = FIELDS[self.field]
         self.confirming = None
+        self.fresh = True  # the first digit replaces the value shown; C edits it
         if attr is None or kind == "password":
             self.buf = ""
         else:
-            self.buf = edit_text(kind, self.pending.get(attr, getattr(self.m.state, attr)))
-            if kind == "kwh":
-                self.buf = self.buf.replace(",", "*")
+            value = self.pending.get(attr, getattr(self.m.state, attr))
+            self.buf = "" if kind == "kwh" and not value else edit_text(kind, value).replace(",", "*")
 
     def _admin(self, k):
         title, attr, hint, kind = FIELDS[self.field]
@@ -198,10 +199,15 @@ class Keys:
                 self._load_field()
         elif k == "C":
             self.buf = self.buf[:-1]
+            self.fresh = False
             self.m.message = []
         elif k.isdigit() or (k == "*" and kind == "kwh"):
-            if kind != "exit" and len(self.buf) < 15:
-                self.buf += k
+            if kind != "exit":
+                if self.fresh:
+                    self.buf = ""
+                    self.fresh = False
+                if len(self.buf) < 15:
+                    self.buf += k
                 self.m.message = []
         elif k == "A":
             if kind == "exit":

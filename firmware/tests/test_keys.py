@@ -186,3 +186,15 @@ def test_after_two_idle_minutes_the_screen_goes_back_to_main():
     m.clock.advance(1)
     m.tick()
     assert m.keys.mode == "main"
+
+
+def test_admin_typing_replaces_the_value_shown_and_c_edits_it():
+    m = make_meter()
+    type_keys(m, "#1234A" + "DDDD" + "30A" + "D" + "A")  # SUBSIDIO 30
+    type_keys(m, "#1234A" + "DDDD")
+    assert m.keys.buf == "30"
+    type_keys(m, "25")
+    assert m.keys.buf == "25"
+    type_keys(m, "B" + "D")  # leave and come back: 30 again
+    type_keys(m, "C7")
+    assert m.keys.buf == "37"
