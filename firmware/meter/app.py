@@ -82,6 +82,7 @@ class Meter:
             self.save()
         self.update_relay()
         self.refresh()
+        self.decoder.warm()
 
     def _start(self, now):
         self._saved_at = now

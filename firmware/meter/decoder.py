@@ -35,6 +35,11 @@ class Decoder:
             self._sta = Sta(self.state.key_bytes())
         return self._sta
 
+    def warm(self):
+        """Build the decryption tables now (at boot), not at the first code typed."""
+        if self.state.key:
+            self.sta()._t.dec()
+
     def check_tid(self, tid):
         s = self.state
         tids = s.tids

@@ -198,3 +198,24 @@ def test_admin_typing_replaces_the_value_shown_and_c_edits_it():
     type_keys(m, "B" + "D")  # leave and come back: 30 again
     type_keys(m, "C7")
     assert m.keys.buf == "37"
+
+
+def test_management_and_test_code_messages():
+    m = make_meter()
+    type_keys(m, "*" + management_code(0, token.amount_field(2000), 10) + "A")
+    assert m.message == ["Código aceptado", "Límite de potencia 2000 W"]
+    type_keys(m, "*" + management_code(2, token.amount_field(5), 11) + "A")
+    assert m.message == ["Código aceptado", "Ajuste recibido"]
+    test_code = token.encode_words(token.CLASS_TEST, 0x0FFF, 0xFFFF, 0xFF00, sta(DK))
+    type_keys(m, "*" + test_code + "A")
+    assert m.message[0] == "Prueba del medidor"
+    assert m.message[1] == "Versión " + m.version
+
+
+def test_a_meter_without_a_key_says_so():
+    m = make_meter(init=False)
+    assert "Medidor sin clave" in screen_text(m)
+    type_keys(m, "*23716100501183194197A")
+    assert m.last_result == "invalid"
+    assert m.message == ["Medidor sin clave: no acepta códigos"]
+    assert m.state.misses == 0
