@@ -126,6 +126,13 @@ def positive(name, hi):
     return check
 
 
+def entity_name(text):
+    t = " ".join(text.split())
+    if not t or len(t) > 40:
+        raise argparse.ArgumentTypeError("--entity must be 1 to 40 characters")
+    return t
+
+
 def key_string(text):
     keys = "".join(text.split()).upper()
     bad = [c for c in keys if c not in KEYS]
@@ -148,7 +155,7 @@ def build_parser():
     i.add_argument("--kt", type=int_in(0, 3, "--kt"), default=2)
     i.add_argument("--ken", type=int_in(0, 255, "--ken"), default=255)
     i.add_argument("--base-date", type=int, choices=dates.BASE_DATES, default=1993)
-    i.add_argument("--entity", default="AOM")
+    i.add_argument("--entity", default="AOM", type=entity_name)
     i.add_argument("--battery-cut", action="store_true", help="open the relay below 22.0 V (back at 24.0 V)")
     k = sub.add_parser("keys", help="press keys")
     k.add_argument("keys", type=key_string)

@@ -121,6 +121,7 @@ def test_bad_arguments_give_one_line_and_exit_2(tmp_path):
         ("init", "--decoder-key", DK, "--drn", DRN, "--krn", "12"),
         ("init", "--decoder-key", DK, "--drn", DRN, "--base-date", "2000"),
         ("init", "--decoder-key", DK),
+        ("init", "--decoder-key", DK, "--drn", DRN, "--entity", "x" * 41),
         ("frobnicate",),
     )
     for args in bad:

@@ -48,3 +48,34 @@ def test_a_record_too_large_is_refused():
 
     with raises(ValueError):
         Store(FakeFlash()).save(b"x" * Store.SLOT)
+
+
+def test_the_largest_meter_state_fits_in_a_slot():
+    from meter.state import TID_MEMORY, State
+
+    s = State(
+        key="ffffffffffffffff",
+        drn="6007270000000",
+        entity="E" * 40,
+        tids=[0xFFFFFF - i for i in range(TID_MEMORY)],
+        kct1=[0xFFFFFFFF, 15, 9, 1, 3],
+        kct2=[0xFFFFFFFF, 15, 255],
+        credit_wh=10**13,
+        subsidy_wh=9999990,
+        subsidy_used_wh=9999990,
+        subsidy_month=2199 * 12,
+        emergency_wh=9999990,
+        emergency_used_wh=9999990,
+        energy_wh=10**13,
+        misses=10**6,
+        lock_until=2**40,
+        uid="9" * 15,
+        did="9" * 15,
+        fecha="20991231",
+        password="99999999",
+    )
+    blob = s.to_bytes()
+    assert len(blob) < Store.SLOT - 14
+    flash = FakeFlash()
+    Store(flash).save(blob)
+    assert State.from_bytes(Store(flash).load()).to_dict() == s.to_dict()
