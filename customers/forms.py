@@ -104,7 +104,7 @@ class MeterForm(forms.ModelForm):
             self.instance.customer = customer
         self.fields["drn"].widget.attrs.update(inputmode="numeric", maxlength=11)
         if not self.instance.pk:
-            del self.fields["is_active"]
+            self.fields.pop("is_active", None)
         for name in self.ADVANCED:
             self.fields[name].help_text = _("Vacío: se usa el de la entidad.")
 
