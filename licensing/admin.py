@@ -20,9 +20,12 @@ class LicenseInline(admin.TabularInline):
 
     @admin.display(description=_("comprobantes restantes"))
     def left(self, obj):
-        return obj.receipts_left
+        return obj.receipts_left if obj.pk else ""
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
