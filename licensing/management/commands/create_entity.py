@@ -142,7 +142,7 @@ class Command(BaseCommand):
             key_derivation=derivation,
         )
         try:
-            entity.full_clean(exclude=["logo"])
+            entity.full_clean(exclude=["logo"], validate_unique=False)  # a new uuid is unique
         except ValidationError as e:
             raise fail(first_error(e)) from None
         try:
