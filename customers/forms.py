@@ -145,7 +145,8 @@ class FirstMeterForm(MeterForm):
         self.fields["drn"].help_text = _("Opcional: el serial de 11 dígitos del medidor instalado.")
 
     def is_blank(self) -> bool:
-        return not (self.data.get(self.add_prefix("drn")) or "").strip()
+        """No serial and no installation date typed: the customer is added without a meter."""
+        return not any((self.data.get(self.add_prefix(name)) or "").strip() for name in ("drn", "installed_on"))
 
     def clean_drn(self):
         if not (self.cleaned_data.get("drn") or "").strip():

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -85,10 +86,15 @@ def customer_edit(request):
                 messages.error(request, _("No existe un usuario con la identificación %(id)s.") % {"id": ident})
         else:
             form = CustomerForm(request.POST or None, instance=customer, entity=request.user.entity)
-            if request.method == "POST" and form.is_valid():
-                form.save()
-                messages.success(request, MESSAGE_UPDATED)
-                return redirect(f"{reverse('customers:edit')}?identificacion={customer.identification}")
+            if request.method == "POST":
+                if form.is_valid():
+                    form.save()
+                    messages.success(request, MESSAGE_UPDATED)
+                    return redirect(
+                        f"{reverse('customers:edit')}?{urlencode({'identificacion': customer.identification})}"
+                    )
+                if form.has_error("identification", "duplicate"):
+                    messages.error(request, form.errors["identification"][0])
     elif request.method == "POST":
         messages.error(request, _("Busque primero el usuario por su identificación."))
     return render(request, "customers/edit.html", {"search": search, "customer": customer, "form": form})

@@ -16,7 +16,8 @@ class EntityAdminForm(forms.ModelForm):
         label=_("clave de venta (hexadecimal)"),
         required=False,
         strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        # new-password: browsers must not autofill the operator's own password here.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_(
             "16 dígitos hexadecimales para DKGA02, 40 para DKGA04. No se vuelve a mostrar; "
             "déjela en blanco para conservar la clave guardada."

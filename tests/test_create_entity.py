@@ -191,3 +191,22 @@ def test_from_the_shell_a_missing_option_exits_2(tmp_path):
     result = command_line("--name", "X", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "required" in result.stderr
+
+
+def test_without_a_password_option_it_is_asked_twice_on_a_terminal(db, monkeypatch):
+    typed = iter([GOOD_PASSWORD, GOOD_PASSWORD])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    output = run(*args(**{"admin-password": None}))
+    assert User.objects.get().check_password(GOOD_PASSWORD)
+    assert GOOD_PASSWORD not in output and "Password" not in output
+
+
+def test_two_different_passwords_typed_create_nothing(db, monkeypatch):
+    typed = iter([GOOD_PASSWORD, GOOD_PASSWORD + "x"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    with pytest.raises(CommandError, match="--admin-password: las dos contraseñas no coinciden.") as e:
+        run(*args(**{"admin-password": None}))
+    assert e.value.returncode == 2
+    assert nothing_created()

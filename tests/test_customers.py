@@ -202,3 +202,18 @@ def test_the_detail_page_lists_the_customers_meters(client, admin, customer, met
     body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert meter.drn in body and second.drn in body
     assert Meter.objects.filter(customer=customer).count() == 2
+
+
+def test_an_installation_date_without_serial_asks_for_the_serial(client, admin, entity):
+    client.force_login(admin)
+    response = client.post(reverse("customers:add"), add_data(**{"meter-installed_on": "2026-01-01"}))
+    assert response.status_code == 200
+    assert "Ingrese el serial del medidor." in response.content.decode()
+    assert not Customer.objects.filter(entity=entity).exists()
+
+
+def test_the_operator_is_pointed_to_the_admin_on_entity_pages(client, operator):
+    client.force_login(operator)
+    response = client.get(reverse("customers:list"))
+    assert response.status_code == 403
+    assert reverse("admin:index") in response.content.decode()
