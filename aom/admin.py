@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from aom.models import User
@@ -15,6 +16,8 @@ def superuser_only(request) -> bool:
 
 
 admin.site.has_permission = superuser_only
+if admin.site.is_registered(Group):  # roles are User.role; groups are not used
+    admin.site.unregister(Group)
 admin.site.site_header = _("AOM · operador")
 admin.site.site_title = _("AOM · operador")
 

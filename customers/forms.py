@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Meter
@@ -36,7 +37,7 @@ class UpperChoiceField(forms.ChoiceField):
 
 class CustomerForm(forms.ModelForm):
     id_type = UpperChoiceField(
-        label=Customer._meta.get_field("id_type").verbose_name,
+        label=capfirst(Customer._meta.get_field("id_type").verbose_name),
         choices=Customer.IdType.choices,
         initial=Customer.IdType.CC,
     )
@@ -44,7 +45,7 @@ class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["id_type", "identification", "full_name", "phone", "email", "address"]
-        labels = {"address": _("dirección de residencia")}
+        labels = {"address": _("Dirección de residencia")}
 
     def __init__(self, *args, entity, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,11 +156,11 @@ class FirstMeterForm(MeterForm):
 
 
 class IdentificationSearchForm(forms.Form):
-    identificacion = forms.CharField(label=_("identificación"), max_length=20)
+    identificacion = forms.CharField(label=_("Identificación"), max_length=20)
 
     def clean_identificacion(self):
         return normalise_identification(self.cleaned_data["identificacion"])
 
 
 class CustomerSearchForm(forms.Form):
-    q = forms.CharField(label=_("buscar"), required=False, max_length=100)
+    q = forms.CharField(label=_("Buscar"), required=False, max_length=100)

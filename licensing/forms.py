@@ -13,7 +13,7 @@ class EntityAdminForm(forms.ModelForm):
     """The entity with its write-only vending key: typed as hex, sealed, never shown again."""
 
     vending_key = forms.CharField(
-        label=_("clave de venta (hexadecimal)"),
+        label=_("Clave de venta (hexadecimal)"),
         required=False,
         strip=True,
         # new-password: browsers must not autofill the operator's own password here.
@@ -85,14 +85,14 @@ class BillerForm(forms.ModelForm):
     """Create a biller (password required) or edit one (password blank keeps it)."""
 
     password1 = forms.CharField(
-        label=_("contraseña"),
+        label=_("Contraseña"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("confirme la contraseña"),
+        label=_("Confirme la contraseña"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

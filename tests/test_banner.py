@@ -92,3 +92,8 @@ def test_an_entity_without_license_is_told(client, db):
 def test_the_operator_sees_no_license_banner(client, operator):
     client.force_login(operator)
     assert "aom-license-banner" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_last_day_reads_naturally(client, biller, license):
+    with time_machine.travel(EXPIRY - timedelta(hours=30), tick=False):
+        assert banners(client, biller) == ["La licencia vence el 2027-03-31 23:59 (falta 1 día)."]

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -26,13 +27,13 @@ def license_notices(entity, now=None) -> list[tuple[str, str]]:
             ("danger", _("La licencia ha expirado el dia %(when)s") % {"when": until.strftime("%Y-%m-%d %H:%M:%S")})
         )
     elif license.expiry_warning(now):
-        notices.append(
-            (
-                "warning",
-                _("La licencia vence el %(when)s (faltan %(days)s días).")
-                % {"when": until.strftime("%Y-%m-%d %H:%M"), "days": (license.valid_until - now).days},
-            )
+        days = (license.valid_until - now).days
+        text = ngettext(
+            "La licencia vence el %(when)s (falta %(days)s día).",
+            "La licencia vence el %(when)s (faltan %(days)s días).",
+            days,
         )
+        notices.append(("warning", text % {"when": until.strftime("%Y-%m-%d %H:%M"), "days": days}))
     if license.receipts_left <= 0:
         notices.append(("danger", _("ha excedido la cantidad de comprobantes asignadas")))
     elif license.range_warning():
