@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from licensing.models import License
+
 register = template.Library()
 
 
@@ -14,9 +16,8 @@ def field_key_is_dev() -> bool:
     return bool(getattr(settings, "AOM_FIELD_KEY_IS_DEV", False))
 
 
-def license_notices(entity, now=None) -> list[tuple[str, str]]:
-    """(level, text) of what every user of `entity` must know about its license now."""
-    license = entity.current_license()
+def license_notices(license, now=None) -> list[tuple[str, str]]:
+    """(level, text) of what every user of the entity must know about its current `license`."""
     if license is None:
         return [("danger", _("La entidad no tiene una licencia activa: no se pueden emitir comprobantes."))]
     now = now or timezone.now()
@@ -51,9 +52,15 @@ def license_notices(entity, now=None) -> list[tuple[str, str]]:
     return notices
 
 
-@register.inclusion_tag("license_banners.html", takes_context=True)
-def license_banners(context):
-    user = context.get("user")
+@register.simple_tag
+def license_notices_for(user) -> list[tuple[str, str]]:
+    """The license notices of the user's entity, in one query that also loads the entity.
+
+    base.html calls this before the menu, so the entity's name shown there costs nothing more.
+    """
     if user is None or not user.is_authenticated or user.entity_id is None:
-        return {"notices": []}
-    return {"notices": license_notices(user.entity)}
+        return []
+    license = License.objects.select_related("entity").filter(entity_id=user.entity_id).order_by("-id").first()
+    if license is not None:
+        user.entity = license.entity
+    return license_notices(license)
