@@ -1,7 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from customers import views  # noqa: F401
+from customers import views
 
 app_name = "customers"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("agregar/", views.customer_add, name="add"),
+    path("modificar/", views.customer_edit, name="edit"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:customer_pk>/medidores/agregar/", views.meter_add, name="meter_add"),
+    path("medidores/<int:pk>/", views.meter_edit, name="meter_edit"),
+]
