@@ -10,13 +10,15 @@ Formulas are never evaluated: the workbook is read with `data_only=False`, so a 
 comes back as its formula text (type "f"), and it is reported as an error for that cell; the
 value cached by the spreadsheet is ignored.
 
-Between the preview and the confirmation the uploaded file waits in a server-side folder
+Between the preview and the confirmation the checked rows wait as JSON in a server-side folder
 (`AOM_IMPORT_DIR`, default: the system temp folder), under a random token and the user's and
-entity's ids, so that a token never opens another user's file. The confirmation claims the file
-with an atomic rename, so a double click imports once.
+entity's ids, so that a token never opens another user's rows. The confirmation claims the file
+with an atomic rename, so a double click imports once, and `import_rows` checks the rows again
+against the database inside its transaction (what may have changed since the preview).
 """
 
 import io
+import json
 import os
 import re
 import secrets
@@ -565,20 +567,41 @@ def _pending_dir() -> Path:
 def _pending_path(user, token: str) -> Path | None:
     if not TOKEN_RE.match(token or ""):
         return None
-    return _pending_dir() / f"{user.entity_id}-{user.pk}-{token}.xlsx"
+    return _pending_dir() / f"{user.entity_id}-{user.pk}-{token}.json"
 
 
-def store_pending(user, f) -> str:
-    """Keep the uploaded file until its confirmation; return its token."""
+def store_pending(user, rows: list[ImportRow]) -> str:
+    """Keep the checked rows (as JSON, never pickled) until their confirmation; return the token."""
     _purge_old()
     token = secrets.token_urlsafe(24)
     path = _pending_path(user, token)
-    f.seek(0)
+    data = [
+        {
+            **{k: getattr(r, k) for k in ("row", *TEXT_COLUMNS)},
+            "subsidy_kwh": str(r.subsidy_kwh),
+            "emergency_kwh": str(r.emergency_kwh),
+            "installed_on": r.installed_on.isoformat() if r.installed_on else None,
+        }
+        for r in rows
+    ]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        for chunk in iter(lambda: f.read(1024 * 1024), b""):
-            out.write(chunk)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out)
     return token
+
+
+def load_pending(path: Path) -> list[ImportRow]:
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return [
+        ImportRow(
+            **{k: d[k] for k in ("row", *TEXT_COLUMNS)},
+            subsidy_kwh=Decimal(d["subsidy_kwh"]),
+            emergency_kwh=Decimal(d["emergency_kwh"]),
+            installed_on=date.fromisoformat(d["installed_on"]) if d["installed_on"] else None,
+        )
+        for d in data
+    ]
 
 
 def claim_pending(user, token: str) -> Path | None:

@@ -61,29 +61,21 @@ def import_customers(request):
     except excel.ImportRefused as exc:
         form.add_error("file", str(exc))
         return render(request, "customers/import.html", {"form": form}, status=400)
-    token = excel.store_pending(request.user, upload) if result.ok else None
+    token = excel.store_pending(request.user, result.rows) if result.ok else None
     return _preview(request, result, token)
 
 
 @require_POST
 @admin_required
 def import_confirm(request):
-    """Re-check the kept file and insert every row, or none. A second click finds nothing."""
+    """Check the kept rows again and insert every one, or none. A second click finds nothing."""
     token = request.POST.get("token", "")
     path = excel.claim_pending(request.user, token)
     if path is None:
         messages.warning(request, _("Esta importación ya se procesó o venció. Cargue el archivo de nuevo."))
         return redirect("customers:import")
     try:
-        with open(path, "rb") as f:
-            excel.check_file(f)
-            result = excel.parse_and_validate(f, request.user.entity)
-            if result.errors:
-                return _preview(request, result, None)
-            count = excel.import_rows(request.user.entity, result.rows)
-    except excel.ImportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("customers:import")
+        count = excel.import_rows(request.user.entity, excel.load_pending(path))
     except excel.ImportRejected as exc:
         return _preview(request, excel.ImportResult(errors=exc.errors), None)
     finally:
