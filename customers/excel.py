@@ -634,15 +634,21 @@ def _purge_old() -> None:
 
 
 # -- export --------------------------------------------------------------------------------------
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(ws, value):
-    """A write-only cell; text that a spreadsheet would take for a formula stays plain text."""
+    """A write-only cell whose text a spreadsheet shows as text, never runs as a formula."""
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
+
+
+def safe_value(ws, value):
+    """`value` ready for a write-only row, fast: openpyxl stores every str as a string cell
+    (never evaluated, whatever "+", "-" or "@" it starts with) except one that starts with "=",
+    which it would turn into a formula; only that one gets a cell forced to the string type."""
+    if isinstance(value, str) and value.startswith("="):
+        return safe_cell(ws, value)
+    return value
 
 
 def export_customers(entity: Entity, out) -> None:
@@ -665,12 +671,12 @@ def export_customers(entity: Entity, out) -> None:
         with_meter.add(c.pk)
         values = [c.id_type, c.identification, c.full_name, c.phone, c.email, c.address, m.drn]
         ws.append(
-            [safe_cell(ws, v) for v in values]
+            [safe_value(ws, v) for v in values]
             + [m.subsidy_kwh, m.emergency_kwh, m.installed_on, str(_("Sí") if m.is_active else _("No"))]
         )
     for c in Customer.objects.filter(entity=entity).order_by("full_name", "pk").iterator(chunk_size=2000):
         if c.pk in with_meter:
             continue
         values = [c.id_type, c.identification, c.full_name, c.phone, c.email, c.address, ""]
-        ws.append([safe_cell(ws, v) for v in values])
+        ws.append([safe_value(ws, v) for v in values])
     wb.save(out)
