@@ -106,7 +106,7 @@ def sales_report_pdf(request):
         "filter": f,
         "filter_description": _filter_description(form, f),
         "rows": list(reports.sales_rows(f)),
-        "totals": reports.sales_summary(f),
+        "totals": reports.sales_summary(f, detailed=True),
         "generated_by": request.user,
         "generated_at": timezone.localtime(),
         "entity": request.user.entity,
@@ -154,7 +154,7 @@ def sales_xlsx(f: reports.SalesFilter, user, description: str) -> bytes:
                 r.total,
             ]
         )
-    t = reports.sales_summary(f)
+    t = reports.sales_summary(f, detailed=True)
     ws.append([])
     ws.append([_bold(ws, _("Recargas")), t.count])
     ws.append([_bold(ws, _("Total kWh")), _typed_cell(ws, t.kwh, KWH_FORMAT)])

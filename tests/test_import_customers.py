@@ -344,3 +344,19 @@ def test_a_biller_may_not_confirm_an_import(client, biller):
 
 def test_confirm_needs_post(admin_client):
     assert admin_client.get(reverse("customers:import_confirm")).status_code == 405
+
+
+def test_a_workbook_with_a_broken_sheet_inside_is_refused(admin_client, customer):
+    src = zipfile.ZipFile(io.BytesIO(workbook([row(1)])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    before = counts()
+    response = upload(admin_client, out.getvalue())
+    assert response.status_code == 400
+    assert "dañado" in " ".join(response.context["form"].errors["file"])
+    assert counts() == before
