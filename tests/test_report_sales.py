@@ -222,3 +222,14 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(client, admin, entity, b
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [c for r in ws.iter_rows() for c in r if c.value == '=HYPERLINK("http://x")']
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_a_billers_pdf_and_xlsx_hold_only_their_own_receipts(client, biller, sales):
+    client.force_login(biller)
+    html = report(client, "billing:report_pdf", filter_by="all", vista="html", **DAY).content.decode()
+    assert f"<td>{sales['early'].full_number}</td>" in html
+    assert f"<td>{sales['late'].full_number}</td>" not in html  # the other biller's
+    response = report(client, "billing:report_xlsx", filter_by="all", **DAY)
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    numbers = {r[0].value for r in ws.iter_rows()}
+    assert sales["early"].full_number in numbers and sales["late"].full_number not in numbers
