@@ -34,17 +34,17 @@ def bar_chart(
     fmt=str,
 ) -> Chart:
     """Vertical bars scaled to the largest value; `fmt` formats a value for the bar's tooltip."""
-    top, bottom = 10, 30
+    top, bottom, side = 10, 30, 20  # room for the labels under the first and last bars
     plot_h = height - top - bottom
     n = max(len(points), 1)
-    slot = width / n
+    slot = (width - 2 * side) / n
     bar_w = max(slot * 0.8, 1)
     max_value = max((v for _, v in points), default=Decimal("0"))
     bars = []
     ticks = []
     for i, (label, value) in enumerate(points):
         h = float(value / max_value) * plot_h if max_value > 0 else 0.0
-        x = i * slot + (slot - bar_w) / 2
+        x = side + i * slot + (slot - bar_w) / 2
         bars.append(
             Bar(
                 round(x, 2),

@@ -38,7 +38,8 @@ def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
         return HttpResponse(html)
     from weasyprint import HTML  # imported here: it is slow to import and only PDFs need it
 
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # No base URL: the report templates need no outside resource, so WeasyPrint fetches nothing.
+    pdf = HTML(string=html).write_pdf()
     return _attachment(pdf, PDF_CONTENT_TYPE, filename)
 
 
