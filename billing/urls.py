@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views
+from billing import views, views_reports
 
 app_name = "billing"
 
@@ -15,4 +15,13 @@ urlpatterns = [
     path("comprobante/<int:pk>/", views.done, name="done"),
     path("comprobante/<int:pk>/<str:format>/", views.receipt, name="receipt"),
     path("comprobante/<int:pk>/<str:format>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    # Reports
+    path("reporte/", views_reports.sales_report, name="report"),
+    path("reporte/pdf/", views_reports.sales_report_pdf, name="report_pdf"),
+    path("reporte/xlsx/", views_reports.sales_report_xlsx, name="report_xlsx"),
+    path("cuadre/", views_reports.cashup, name="cashup"),
+    path("subsidio/", views_reports.subsidy, name="subsidy"),
+    path("subsidio/pdf/", views_reports.subsidy_pdf, name="subsidy_pdf"),
+    path("subsidio/xlsx/", views_reports.subsidy_xlsx, name="subsidy_xlsx"),
+    path("tablero/", views_reports.dashboard, name="dashboard"),
 ]

@@ -38,7 +38,7 @@ class Customer(models.Model):
         TI = "TI", _("Tarjeta de identidad")
         PP = "PP", _("Pasaporte")
 
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="customers")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="customers", verbose_name=_("entidad"))
     id_type = models.CharField(_("tipo de identificación"), max_length=3, choices=IdType.choices, default=IdType.CC)
     identification = models.CharField(
         _("identificación"),
@@ -67,7 +67,7 @@ class Customer(models.Model):
 class Meter(models.Model):
     """A prepaid meter. STS parameters left empty are taken from the entity."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="meters")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="meters", verbose_name=_("entidad"))
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="meters", verbose_name=_("usuario"))
     drn = models.CharField(_("serial del medidor (DRN)"), max_length=11, validators=[validate_drn])
     installed_on = models.DateField(_("fecha de instalación"), null=True, blank=True)

@@ -8,6 +8,7 @@ receipt is committed and numbers never skip or repeat.
 import uuid
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F
@@ -20,6 +21,51 @@ digits = RegexValidator(r"^\d+$", _("Solo dígitos."))
 
 WARN_DAYS_BEFORE_EXPIRY = 30
 WARN_RANGE_USED_FRACTION = 0.9
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4000
+LOGO_FORMATS = {"PNG", "JPEG"}
+
+
+def validate_logo(value) -> None:
+    """A newly uploaded logo must be a real PNG or JPEG image of reasonable size."""
+    if not value or getattr(value, "_committed", True):
+        return  # unchanged: already validated when it was uploaded
+    from PIL import Image
+
+    if value.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("El logo no puede pesar más de 1 MB."), code="logo_size")
+    try:
+        value.seek(0)
+        with Image.open(value) as image:
+            fmt, (width, height) = image.format, image.size
+            image.verify()
+    except Exception:
+        raise ValidationError(_("El logo debe ser una imagen PNG o JPEG válida."), code="logo_invalid") from None
+    finally:
+        value.seek(0)
+    if fmt not in LOGO_FORMATS:
+        raise ValidationError(_("El logo debe ser una imagen PNG o JPEG válida."), code="logo_format")
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise ValidationError(
+            _("El logo no puede medir más de %(px)s píxeles por lado.") % {"px": LOGO_MAX_SIDE}, code="logo_pixels"
+        )
+
+
+def parse_vending_key(text: str, derivation: str) -> bytes:
+    """The vending key typed as hex: 16 digits for DKGA02, 40 for DKGA04.
+
+    Error messages never repeat the value typed.
+    """
+    digits = 40 if derivation == Entity.KeyDerivation.DKGA04 else 16
+    text = (text or "").strip().replace(" ", "")
+    if len(text) != digits or not all(c in "0123456789abcdefABCDEF" for c in text):
+        raise ValidationError(
+            _("La clave de venta debe tener %(n)s dígitos hexadecimales para DKGA%(d)s.")
+            % {"n": digits, "d": derivation},
+            code="vending_key",
+        )
+    return bytes.fromhex(text)
 
 
 class LicenseError(Exception):
@@ -50,7 +96,7 @@ class Entity(models.Model):
     phone = models.CharField(_("teléfono"), max_length=40, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
     web = models.CharField(_("sitio web"), max_length=200, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True, validators=[validate_logo])
     sponsor = models.CharField(_("patrocinador"), max_length=200, blank=True)
 
     # STS parameters shared by the entity's meters unless a meter overrides them.
@@ -108,6 +154,21 @@ class Entity(models.Model):
     def current_license(self) -> "License | None":
         return self.licenses.order_by("-id").first()
 
+    def check_can_add_customers(self, adding: int = 1) -> None:
+        """Raise LicenseError with the seed's message if `adding` more customers exceed the license.
+
+        Inside a transaction the license row is locked, so two administrators adding at once
+        cannot both take the last place.
+        """
+        licenses = self.licenses.order_by("-id")
+        if transaction.get_connection().in_atomic_block:
+            licenses = licenses.select_for_update()
+        license = licenses.first()
+        if license is None:
+            raise LicenseError(_("La entidad no tiene una licencia activa."))
+        if self.customers.count() + adding > license.max_customers:
+            raise LicenseError(_("se han completado %(n)s usuarios") % {"n": license.max_customers})
+
 
 class License(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="licenses", verbose_name=_("entidad"))
@@ -136,9 +197,52 @@ class License(models.Model):
         return f"{self.entity} — {self.receipt_prefix}{self.receipt_from}…{self.receipt_to}"
 
     def save(self, *args, **kwargs):
-        if self.next_receipt is None:
-            self.next_receipt = self.receipt_from
+        if self._state.adding:
+            if self.next_receipt is None:
+                self.next_receipt = self.receipt_from
+        elif kwargs.get("update_fields") is None:
+            # next_receipt is only ever moved by take_receipt_number(): an edit made from a
+            # stale copy (the admin) must not write it back and hand out numbers again.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "next_receipt"
+            ]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.receipt_from is not None and self.receipt_to is not None and self.receipt_to < self.receipt_from:
+            errors["receipt_to"] = _("El final del rango debe ser mayor o igual que el inicio.")
+        if not self._state.adding and self.pk:
+            old = License.objects.get(pk=self.pk)
+            if (old.receipt_prefix, old.receipt_from, old.entity_id) != (
+                self.receipt_prefix,
+                self.receipt_from,
+                self.entity_id,
+            ):
+                errors["receipt_from"] = _(
+                    "El inicio y el prefijo del rango no se pueden cambiar; cree una licencia nueva."
+                )
+            elif self.receipt_to is not None and self.receipt_to < old.next_receipt - 1:
+                errors["receipt_to"] = _("Ya se emitió el comprobante %(n)s; el rango no puede terminar antes.") % {
+                    "n": old.next_receipt - 1
+                }
+        if not errors and self.entity_id and self.receipt_from is not None and self.receipt_to is not None:
+            overlapping = (
+                License.objects.filter(
+                    entity_id=self.entity_id,
+                    receipt_prefix=self.receipt_prefix,
+                    receipt_from__lte=self.receipt_to,
+                    receipt_to__gte=self.receipt_from,
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if overlapping:
+                errors["receipt_from"] = _(
+                    "El rango se cruza con el de otra licencia de la entidad (%(prefix)s%(a)s–%(prefix)s%(b)s)."
+                ) % {"prefix": self.receipt_prefix, "a": overlapping.receipt_from, "b": overlapping.receipt_to}
+        if errors:
+            raise ValidationError(errors)
 
     # -- state ----------------------------------------------------------------------------------
     @property

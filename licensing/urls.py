@@ -1,7 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from licensing import views  # noqa: F401
+from licensing import views
 
 app_name = "licensing"
 
-urlpatterns = []
+urlpatterns = [
+    path("facturadores/", views.billers, name="billers"),
+    path("facturadores/nuevo/", views.biller_add, name="biller_add"),
+    path("facturadores/<int:pk>/editar/", views.biller_edit, name="biller_edit"),
+    path("facturadores/<int:pk>/desactivar/", views.biller_deactivate, name="biller_deactivate"),
+    path("facturadores/<int:pk>/reactivar/", views.biller_reactivate, name="biller_reactivate"),
+]

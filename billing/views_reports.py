@@ -1,0 +1,291 @@
+"""Report pages: sales (figures 11, 12), cash-up, subsidy and the dashboard.
+
+Every figure shown comes from `billing.reports`; these views only bind the filters, call it and
+render (HTML, PDF through WeasyPrint, or .xlsx through openpyxl in write-only mode).
+"""
+
+import io
+from datetime import timedelta
+
+import openpyxl
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aom.access import admin_required, entity_member_required
+from billing import reports
+from billing.charts import bar_chart
+from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
+from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
+
+PDF_CONTENT_TYPE = "application/pdf"
+MONEY_FORMAT = "#,##0"
+KWH_FORMAT = "#,##0.0"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
+    """The PDF of `template`; with ?vista=html, the HTML that feeds it (for printing and tests)."""
+    html = render_to_string(template, context, request=request)
+    if request.GET.get("vista") == "html":
+        return HttpResponse(html)
+    from weasyprint import HTML  # imported here: it is slow to import and only PDFs need it
+
+    # No base URL: the report templates need no outside resource, so WeasyPrint fetches nothing.
+    pdf = HTML(string=html).write_pdf()
+    return _attachment(pdf, PDF_CONTENT_TYPE, filename)
+
+
+def _xlsx(wb) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _typed_cell(ws, value, number_format=None):
+    cell = safe_cell(ws, value)
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _bold(ws, value, number_format=None):
+    cell = _typed_cell(ws, value, number_format)
+    cell.font = openpyxl.styles.Font(bold=True)
+    return cell
+
+
+# -- sales report --------------------------------------------------------------------------------
+def _sales_form(request) -> SalesReportForm:
+    return bind(SalesReportForm, request, {"filter_by": SalesReportForm.ALL, **today_range()}, user=request.user)
+
+
+def _filter_description(form: SalesReportForm, f: reports.SalesFilter) -> str:
+    if f.customer is not None:
+        return _("Usuario: %(name)s (%(id)s)") % {"name": f.customer.full_name, "id": f.customer.identification}
+    if f.biller is not None:
+        return _("Facturador: %(name)s") % {"name": f.biller.full_name}
+    return _("Todos los medidores de la entidad")
+
+
+@entity_member_required
+def sales_report(request):
+    form = _sales_form(request)
+    context = {"form": form}
+    if form.is_valid():
+        f = form.sales_filter()
+        context.update(
+            filter=f,
+            filter_description=_filter_description(form, f),
+            totals=reports.sales_summary(f),
+            query=request.GET.urlencode(),
+        )
+    return render(request, "reports/sales.html", context, status=200 if form.is_valid() else 400)
+
+
+def _valid_sales_form_or_400(request):
+    form = _sales_form(request)
+    if not form.is_valid():
+        return form, render(request, "reports/sales.html", {"form": form}, status=400)
+    return form, None
+
+
+@entity_member_required
+def sales_report_pdf(request):
+    form, error = _valid_sales_form_or_400(request)
+    if error:
+        return error
+    f = form.sales_filter()
+    context = {
+        "filter": f,
+        "filter_description": _filter_description(form, f),
+        "rows": list(reports.sales_rows(f)),
+        "totals": reports.sales_summary(f, detailed=True),
+        "generated_by": request.user,
+        "generated_at": timezone.localtime(),
+        "entity": request.user.entity,
+    }
+    return _pdf(request, "reports/sales_pdf.html", context, f"reporte_ventas_{f.start}_{f.end}.pdf")
+
+
+@entity_member_required
+def sales_report_xlsx(request):
+    form, error = _valid_sales_form_or_400(request)
+    if error:
+        return error
+    f = form.sales_filter()
+    return _attachment(
+        sales_xlsx(f, request.user, _filter_description(form, f)),
+        XLSX_CONTENT_TYPE,
+        f"reporte_ventas_{f.start}_{f.end}.xlsx",
+    )
+
+
+def sales_xlsx(f: reports.SalesFilter, user, description: str) -> bytes:
+    """The sales report as .xlsx: a few header lines, a row per receipt, the totals."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(_("Ventas"))
+    for letter, width in zip("ABCDEFG", (14, 30, 16, 20, 26, 10, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([_bold(ws, _("Reporte de ventas")), safe_cell(ws, f.entity.name)])
+    ws.append([safe_cell(ws, _("Generado por")), safe_cell(ws, f"{user.full_name} ({user.identification})")])
+    ws.append([safe_cell(ws, _("Filtro")), safe_cell(ws, description)])
+    ws.append([safe_cell(ws, _("Fecha inicial")), f.start, safe_cell(ws, _("Fecha final")), f.end])
+    ws.append([])
+    headers = [_("# Factura"), _("Cliente"), _("Identificación"), _("Fecha"), _("Facturador"), _("kWh"), _("Valor")]
+    ws.append([_bold(ws, h) for h in headers])
+    # Plain values (openpyxl gives a datetime its own format): a styled cell per value would
+    # triple the time of a 100,000-row file.
+    for r in reports.sales_rows(f):
+        ws.append(
+            [
+                safe_value(ws, r.number),
+                safe_value(ws, r.customer_name),
+                safe_value(ws, r.customer_identification),
+                r.issued_at.replace(tzinfo=None),
+                safe_value(ws, r.biller_name),
+                r.kwh,
+                r.total,
+            ]
+        )
+    t = reports.sales_summary(f, detailed=True)
+    ws.append([])
+    ws.append([_bold(ws, _("Recargas")), t.count])
+    ws.append([_bold(ws, _("Total kWh")), _typed_cell(ws, t.kwh, KWH_FORMAT)])
+    ws.append([_bold(ws, _("Subtotal")), _typed_cell(ws, t.subtotal, MONEY_FORMAT)])
+    ws.append([_bold(ws, _("IVA")), _typed_cell(ws, t.iva, MONEY_FORMAT)])
+    ws.append([_bold(ws, _("Total")), _typed_cell(ws, t.total, MONEY_FORMAT)])
+    return _xlsx(wb)
+
+
+# -- cash-up -------------------------------------------------------------------------------------
+PRINT_TEMPLATES = {"80mm": "reports/cashup_80mm.html", "carta": "reports/cashup_letter.html"}
+
+
+@entity_member_required
+def cashup(request):
+    form = bind(CashupForm, request, today_range(), user=request.user)
+    context = {"form": form}
+    status = 200
+    if request.GET and not form.is_valid():
+        status = 400
+    elif form.is_valid():
+        data = form.cleaned_data
+        context["cashup"] = reports.cashup(request.user.entity, form.chosen_biller(), data["start"], data["end"])
+        context["query"] = request.GET.urlencode()
+        fmt = request.GET.get("formato", "")
+        if fmt in PRINT_TEMPLATES:
+            context.update(entity=request.user.entity, printed_at=timezone.localtime())
+            return render(request, PRINT_TEMPLATES[fmt], context)
+    return render(request, "reports/cashup.html", context, status=status)
+
+
+# -- subsidy -------------------------------------------------------------------------------------
+def _subsidy(request):
+    form = bind(MonthForm, request, this_month())
+    if not form.is_valid():
+        return form, None
+    return form, reports.subsidy_report(request.user.entity, form.cleaned_data["month"])
+
+
+@admin_required
+def subsidy(request):
+    form, report = _subsidy(request)
+    return render(
+        request,
+        "reports/subsidy.html",
+        {"form": form, "report": report, "query": request.GET.urlencode()},
+        status=200 if report else 400,
+    )
+
+
+@admin_required
+def subsidy_pdf(request):
+    form, report = _subsidy(request)
+    if report is None:
+        return render(request, "reports/subsidy.html", {"form": form}, status=400)
+    context = {
+        "report": report,
+        "entity": request.user.entity,
+        "generated_by": request.user,
+        "generated_at": timezone.localtime(),
+    }
+    return _pdf(request, "reports/subsidy_pdf.html", context, f"subsidio_{report.month:%Y-%m}.pdf")
+
+
+@admin_required
+def subsidy_xlsx(request):
+    form, report = _subsidy(request)
+    if report is None:
+        return render(request, "reports/subsidy.html", {"form": form}, status=400)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(_("Subsidio"))
+    for letter, width in zip("ABCDEF", (16, 30, 8, 16, 14, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    entity = request.user.entity
+    ws.append([_bold(ws, _("Subsidio mensual")), safe_cell(ws, entity.name), safe_cell(ws, entity.nit)])
+    ws.append([safe_cell(ws, _("Mes")), safe_cell(ws, f"{report.month:%Y-%m}")])
+    ws.append([safe_cell(ws, _("Precio por kWh")), _typed_cell(ws, report.price_per_kwh, "#,##0.00")])
+    ws.append([])
+    headers = [_("Medidor"), _("Usuario"), _("Tipo"), _("Identificación"), _("Subsidio (kWh)"), _("Valor")]
+    ws.append([_bold(ws, h) for h in headers])
+    for r in report.rows:
+        ws.append(
+            [
+                safe_value(ws, r.drn),
+                safe_value(ws, r.customer_name),
+                safe_value(ws, r.customer_id_type),
+                safe_value(ws, r.customer_identification),
+                r.subsidy_kwh,
+                r.value,
+            ]
+        )
+    ws.append(
+        [
+            _bold(ws, _("Total")),
+            safe_cell(ws, _("%(n)s medidores") % {"n": len(report.rows)}),
+            None,
+            None,
+            _bold(ws, report.total_kwh, KWH_FORMAT),
+            _bold(ws, report.total_value, MONEY_FORMAT),
+        ]
+    )
+    return _attachment(_xlsx(wb), XLSX_CONTENT_TYPE, f"subsidio_{report.month:%Y-%m}.xlsx")
+
+
+# -- dashboard -----------------------------------------------------------------------------------
+DASHBOARD_DAYS = 90
+
+
+def _pesos(value) -> str:
+    return "$ " + f"{value:,.0f}".replace(",", ".")
+
+
+def _kwh(value) -> str:
+    return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".") + " kWh"
+
+
+@admin_required
+def dashboard(request):
+    today = timezone.localdate()
+    days = reports.sales_per_day(request.user.entity, today, DASHBOARD_DAYS)
+    start = today - timedelta(days=DASHBOARD_DAYS - 1)
+    billers = reports.sales_per_biller(request.user.entity, start, today)
+    labels = [d.day.strftime("%d/%m") for d in days]
+    context = {
+        "start": start,
+        "end": today,
+        "money_chart": bar_chart(list(zip(labels, [d.total for d in days], strict=True)), label_every=7, fmt=_pesos),
+        "kwh_chart": bar_chart(list(zip(labels, [d.kwh for d in days], strict=True)), label_every=7, fmt=_kwh),
+        "biller_chart": bar_chart([(b.name, b.total) for b in billers], width=max(300, 120 * len(billers)), fmt=_pesos),
+        "billers": billers,
+        "totals": reports.totals_of(reports.SalesFilter(request.user.entity, start, today).receipts()),
+    }
+    return render(request, "reports/dashboard.html", context)

@@ -1,0 +1,1 @@
+"""AOM meter firmware and its host simulator (see README.md)."""

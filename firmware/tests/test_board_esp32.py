@@ -1,0 +1,167 @@
+"""The ESP32 wiring, on a fake `machine` module: every pin of the README's map, and a working meter."""
+
+import sys
+
+from fakehw import DK, FakeFlash, FakeI2C, credit_code
+from meter import dates
+from meter.storage import Store
+
+NOW = dates.seconds(2024, 3, 10, 15, 0, 0)
+
+
+class Pin:
+    OUT = 1
+    IN = 2
+    PULL_UP = 3
+    IRQ_FALLING = 4
+    made = {}
+
+    def __init__(self, n, mode=None, pull=None, value=None):
+        self.n = n
+        self.mode = mode
+        self.pull = pull
+        self.v = 1 if value is None else value
+        self.handler = None
+        Pin.made[n] = self
+
+    def value(self, v=None):
+        if v is None:
+            if self.mode == Pin.IN and self.n in Board.cols:
+                return (
+                    0
+                    if Board.pressed
+                    and Board.pressed_rc[1] == Board.cols.index(self.n)
+                    and Pin.made[Board.rows[Board.pressed_rc[0]]].v == 0
+                    else 1
+                )
+            return self.v
+        self.v = v
+
+    def irq(self, handler=None, trigger=None):
+        self.handler = handler
+        self.trigger = trigger
+
+
+class Board:
+    rows = (13, 14, 27, 26)
+    cols = (25, 33, 32, 19)
+    pressed = False
+    pressed_rc = (0, 0)
+
+
+class SPI:
+    def __init__(self, id, baudrate=0, sck=None, mosi=None):
+        self.id, self.sck, self.mosi = id, sck.n, mosi.n
+        self.bytes = 0
+
+    def write(self, b):
+        self.bytes += len(b)
+
+
+class I2C(FakeI2C):
+    def __init__(self, id, scl=None, sda=None, freq=0):
+        # the DS3231 registers for 2024-03-10 15:00:00 UTC
+        FakeI2C.__init__(self, bytes((0, 0, 0x15, 7, 0x10, 0x03, 0x24)) + bytes(25))
+        self.scl, self.sda = scl.n, sda.n
+
+
+class ADC:
+    ATTN_11DB = 3
+
+    def __init__(self, pin, atten=None):
+        self.pin = pin.n
+
+    def read_uv(self):
+        return 2327273 if self.pin == 34 else 1650000
+
+    def read_u16(self):
+        return 32768
+
+
+class PWM:
+    def __init__(self, pin, freq=0, duty_u16=0):
+        self.pin = pin.n
+
+
+class FakeMachine:
+    Pin = Pin
+    SPI = SPI
+    I2C = I2C
+    ADC = ADC
+    PWM = PWM
+
+
+class FakeFramebuf:
+    """CPython has no framebuf: glyphs with the character code in the top row."""
+
+    MONO_HLSB = 0
+
+    class FrameBuffer:
+        def __init__(self, buf, w, h, fmt):
+            self.buf = buf
+
+        def fill(self, c):
+            for i in range(len(self.buf)):
+                self.buf[i] = c
+
+        def text(self, s, x, y, c):
+            self.buf[0] = ord(s[0])
+
+
+def build():
+    sys.modules["machine"] = FakeMachine
+    fake_fb = "framebuf" not in sys.modules
+    if fake_fb:
+        try:
+            import framebuf  # noqa: F401 - MicroPython: the real one
+        except ImportError:
+            sys.modules["framebuf"] = FakeFramebuf
+    try:
+        from meter import board_esp32
+
+        return board_esp32.build(Store(FakeFlash()))
+    finally:
+        del sys.modules["machine"]
+        if sys.modules.get("framebuf") is FakeFramebuf:
+            del sys.modules["framebuf"]
+
+
+def test_the_board_uses_the_pins_of_the_readme():
+    Pin.made = {}
+    meter, keypad = build()
+    used = sorted(Pin.made)
+    assert used == sorted((18, 23, 5, 2, 4, 17, 21, 22, 13, 14, 27, 26, 25, 33, 32, 19, 34, 35, 16, 39))
+    assert (meter.display.lcd.spi.sck, meter.display.lcd.spi.mosi) == (18, 23)
+    assert (meter.now.i2c.scl, meter.now.i2c.sda) == (22, 21)
+    assert (meter.battery.adc.pin, meter.inverter.adc.pin) == (34, 35)
+    assert Pin.made[16].mode == Pin.OUT and Pin.made[16].v == 0  # relay open at power-up
+    assert [Pin.made[n].mode for n in (25, 33, 32, 19)] == [Pin.IN] * 4
+    assert [Pin.made[n].pull for n in (25, 33, 32, 19)] == [Pin.PULL_UP] * 4
+    assert Pin.made[39].trigger == Pin.IRQ_FALLING and Pin.made[39].handler is not None
+
+
+def test_the_board_runs_a_meter_with_its_clock_battery_and_display():
+    Pin.made = {}
+    meter, keypad = build()
+    meter.setup(DK, "47500150231")
+    assert meter.now() == NOW
+    assert meter.battery_mv == 25600
+    assert meter.inverter_mv == 0  # no AC at the fake ADC
+    for k in "*" + credit_code(10, 5) + "A":
+        meter.press(k)
+    assert meter.last_result == "accepted"
+    assert Pin.made[16].v == 1  # relay closed
+    for _ in range(1000):  # 1 kWh of pulses from the energy meter
+        Pin.made[39].handler(Pin.made[39])
+    meter.tick()
+    assert meter.state.credit_wh == 0 and Pin.made[16].v == 0
+
+
+def test_the_keypad_is_scanned_on_the_mapped_pins():
+    Pin.made = {}
+    meter, keypad = build()
+    Board.pressed, Board.pressed_rc = True, (3, 3)
+    try:
+        assert keypad.scan() == "D"
+    finally:
+        Board.pressed = False

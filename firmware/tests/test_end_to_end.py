@@ -1,0 +1,59 @@
+"""The platform issues codes for a meter; the simulator with that meter's key takes them.
+
+Issuing goes through the platform's engine (`tokens.sts`); skipped until it is merged.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from simhelp import sim, sim_json
+
+HOST_ONLY = True
+
+sts = pytest.importorskip("tokens.sts", reason="tokens.sts (the platform's STS engine) is not merged yet")
+
+VENDING_KEY = bytes.fromhex("abababababababab")
+PAN = "600727" + "47500150231" + "2"  # IIN + DRN + Luhn digit over both
+OTHER_PAN = "600727" + "47500150249" + "4"
+UTC = dt.timezone.utc
+
+
+def meter_key(pan):
+    return sts.derive_decoder_key(VENDING_KEY, pan=pan, sgc="123456", ti="01", krn=1, kt=2)
+
+
+def test_pan_fixtures_have_their_luhn_digits():
+    from simulate import luhn_ok
+
+    assert luhn_ok(PAN) and luhn_ok(OTHER_PAN)
+    assert luhn_ok(PAN[6:17]) and luhn_ok(OTHER_PAN[6:17])
+
+
+def test_codes_from_the_platform_work_on_the_simulated_meter(tmp_path):
+    key = meter_key(PAN)
+    other = meter_key(OTHER_PAN)
+    state = tmp_path / "meter.bin"
+    r = sim(state, "init", "--decoder-key", key.hex(), "--drn", PAN[6:17], "--ti", "1", "--krn", "1", "--kt", "2")
+    assert r.returncode == 0, r.stderr
+
+    tid = sts.tid_from_datetime(dt.datetime(2024, 3, 10, 14, 0, tzinfo=UTC), 1993)
+    codes = [sts.issue_credit(key, Decimal(kwh), tid=tid + i) for i, kwh in enumerate(("1.5", "2", "0.3"))]
+
+    d = sim_json(state, "keys", "*" + codes[0] + "A")
+    assert (d["last_result"], d["credit_kwh"], d["relay"]) == ("accepted", 1.5, "closed")
+    assert "+1,50 kWh" in d["screen"]
+
+    d = sim_json(state, "keys", "*" + codes[0] + "A")
+    assert (d["last_result"], d["credit_kwh"]) == ("used", 1.5)
+
+    foreign = sts.issue_credit(other, Decimal("5"), tid=tid + 10)
+    d = sim_json(state, "keys", "*" + foreign + "A")
+    assert (d["last_result"], d["credit_kwh"]) == ("invalid", 1.5)
+
+    # typed out of order, within the TID memory
+    d = sim_json(state, "keys", "*" + codes[2] + "A")
+    assert (d["last_result"], d["credit_kwh"]) == ("accepted", 1.8)
+    d = sim_json(state, "keys", "*" + codes[1] + "A")
+    assert (d["last_result"], d["credit_kwh"]) == ("accepted", 3.8)
+    assert d["tid_memory"] == [tid, tid + 1, tid + 2]

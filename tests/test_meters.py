@@ -1,0 +1,111 @@
+"""Meters of a customer: DRN checks, uniqueness within the entity, STS overrides."""
+
+from django.urls import reverse
+
+from customers.models import Meter
+from tests import factories as f
+
+
+def meter_data(**kw):
+    data = {
+        "drn": f.luhn_complete("0400000001"),
+        "installed_on": "2026-02-01",
+        "subsidy_kwh": "20",
+        "emergency_kwh": "2.5",
+        "supply_group_code": "",
+        "tariff_index": "",
+        "key_revision": "",
+        "key_type": "",
+        "base_date": "",
+    }
+    data.update(kw)
+    return data
+
+
+def test_a_customer_may_have_several_meters(client, admin, customer, meter):
+    client.force_login(admin)
+    response = client.post(reverse("customers:meter_add", args=[customer.pk]), meter_data())
+    assert response.status_code == 302
+    assert customer.meters.count() == 2
+
+
+def test_a_meter_without_overrides_uses_the_entitys_sts_parameters(client, admin, entity, customer):
+    client.force_login(admin)
+    client.post(reverse("customers:meter_add", args=[customer.pk]), meter_data())
+    meter = customer.meters.get()
+    assert meter.entity == entity
+    assert meter.sts_supply_group_code == entity.supply_group_code
+    assert meter.sts_key_revision == entity.key_revision
+
+
+def test_overrides_set_in_the_advanced_section_win(client, admin, customer):
+    client.force_login(admin)
+    data = meter_data(supply_group_code="654321", tariff_index="07", key_revision="2", key_type="1", base_date="1993")
+    client.post(reverse("customers:meter_add", args=[customer.pk]), data)
+    meter = customer.meters.get()
+    assert (meter.sts_supply_group_code, meter.sts_tariff_index) == ("654321", "07")
+    assert (meter.sts_key_revision, meter.sts_key_type, meter.sts_base_date) == (2, 1, 1993)
+
+
+def test_a_drn_with_a_wrong_check_digit_is_refused(client, admin, customer):
+    client.force_login(admin)
+    good = f.luhn_complete("0400000001")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    response = client.post(reverse("customers:meter_add", args=[customer.pk]), meter_data(drn=bad))
+    assert response.status_code == 200
+    assert "dígito de control" in response.content.decode()
+    assert not customer.meters.exists()
+
+
+def test_a_drn_of_the_wrong_length_is_refused(client, admin, customer):
+    client.force_login(admin)
+    response = client.post(reverse("customers:meter_add", args=[customer.pk]), meter_data(drn="12345"))
+    assert "11 dígitos" in response.content.decode()
+    assert not customer.meters.exists()
+
+
+def test_a_drn_already_used_in_the_entity_is_refused_clearly(client, admin, entity, customer, meter):
+    neighbour = f.make_customer(entity)
+    client.force_login(admin)
+    response = client.post(reverse("customers:meter_add", args=[neighbour.pk]), meter_data(drn=meter.drn))
+    assert f"Ya existe un medidor con el serial {meter.drn} en la entidad." in response.content.decode()
+    assert not neighbour.meters.exists()
+
+
+def test_the_same_drn_may_exist_in_another_entity(client, admin, customer, other_meter):
+    client.force_login(admin)
+    client.post(reverse("customers:meter_add", args=[customer.pk]), meter_data(drn=other_meter.drn))
+    assert Meter.objects.filter(drn=other_meter.drn).count() == 2
+
+
+def test_editing_a_meter_changes_subsidy_and_credit(client, admin, meter):
+    client.force_login(admin)
+    data = meter_data(drn=meter.drn, subsidy_kwh="30", emergency_kwh="5", is_active="on")
+    response = client.post(reverse("customers:meter_edit", args=[meter.pk]), data, follow=True)
+    assert "Actualizado correctamente" in [str(m) for m in response.context["messages"]]
+    meter.refresh_from_db()
+    assert (str(meter.subsidy_kwh), str(meter.emergency_kwh)) == ("30.0", "5.0")
+
+
+def test_negative_subsidy_is_refused(client, admin, meter):
+    client.force_login(admin)
+    data = meter_data(drn=meter.drn, subsidy_kwh="-1", is_active="on")
+    response = client.post(reverse("customers:meter_edit", args=[meter.pk]), data)
+    assert response.status_code == 200
+    meter.refresh_from_db()
+    assert str(meter.subsidy_kwh) == "10.0"
+
+
+def test_another_entitys_meter_cannot_be_edited(client, admin, other_meter):
+    client.force_login(admin)
+    response = client.post(reverse("customers:meter_edit", args=[other_meter.pk]), meter_data(drn=other_meter.drn))
+    assert response.status_code == 404
+    other_meter.refresh_from_db()
+    assert str(other_meter.subsidy_kwh) == "10.0"
+
+
+def test_a_meter_cannot_be_added_to_another_entitys_customer(client, admin, other_customer):
+    client.force_login(admin)
+    response = client.post(reverse("customers:meter_add", args=[other_customer.pk]), meter_data())
+    assert response.status_code == 404
+    assert not other_customer.meters.exists()
