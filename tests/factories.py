@@ -31,6 +31,7 @@ def luhn_complete(partial: str) -> str:
 
 
 def make_entity(**kw) -> Entity:
+    vending_key = kw.pop("vending_key", VENDING_KEY)
     n = next(_seq)
     fields = {
         "name": f"Cooperativa Solar {n}",
@@ -45,7 +46,7 @@ def make_entity(**kw) -> Entity:
     }
     fields.update(kw)
     entity = Entity(**fields)
-    entity.set_vending_key(kw.pop("vending_key", VENDING_KEY))
+    entity.set_vending_key(vending_key)
     entity.save()
     return entity
 
