@@ -1,17 +1,16 @@
-"""The platform issues codes for a meter; the simulator with that meter's key takes them.
+"""The platform's engine (`tokens.sts`) issues codes; the simulator with that meter's key takes them.
 
-Issuing goes through the platform's engine (`tokens.sts`); skipped until it is merged.
+The same path through the platform's recharge page is tests/test_end_to_end_meter.py.
 """
 
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from simhelp import sim, sim_json
 
-HOST_ONLY = True
+from tokens import sts
 
-sts = pytest.importorskip("tokens.sts", reason="tokens.sts (the platform's STS engine) is not merged yet")
+HOST_ONLY = True
 
 VENDING_KEY = bytes.fromhex("abababababababab")
 PAN = "600727" + "47500150231" + "2"  # IIN + DRN + Luhn digit over both
