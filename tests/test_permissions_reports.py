@@ -44,3 +44,22 @@ def test_the_operator_without_entity_gets_403(client, operator, name):
 def test_anonymous_visitors_are_sent_to_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_only_an_admin_may_confirm_an_import(client, biller, operator):
+    url = reverse("customers:import_confirm")
+    assert client.post(url).status_code == 302 and "login" in client.post(url).url
+    for user in (biller, operator):
+        client.force_login(user)
+        assert client.post(url, {"token": "x"}).status_code == 403
+    assert client.get(url).status_code == 405
+
+
+def test_an_admin_confirming_an_unknown_import_changes_nothing(client, admin):
+    from customers.models import Customer
+
+    client.force_login(admin)
+    before = Customer.objects.count()
+    response = client.post(reverse("customers:import_confirm"), {"token": "another-users-token"})
+    assert response.status_code == 302 and response.url == reverse("customers:import")
+    assert Customer.objects.count() == before
