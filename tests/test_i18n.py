@@ -206,8 +206,6 @@ def test_the_committed_mo_matches_the_po(po_entries):
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
 def test_msgfmt_accepts_the_po_and_compiles_the_same_catalogue(po_entries, tmp_path):
     out = tmp_path / "django.mo"
-    result = subprocess.run(
-        ["msgfmt", "--check", "-o", str(out), str(PO)], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(["msgfmt", "--check", "-o", str(out), str(PO)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert parse_mo(out) == parse_mo(MO)
