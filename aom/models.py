@@ -64,8 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
-        verbose_name = _("usuario")
-        verbose_name_plural = _("usuarios")
+        verbose_name = _("cuenta")
+        verbose_name_plural = _("cuentas")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_superuser=True) | models.Q(entity__isnull=False),
