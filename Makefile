@@ -14,7 +14,7 @@ run: install
 
 test:
 	scripts/setup --test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
 	.venv/bin/ruff check .
