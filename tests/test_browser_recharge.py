@@ -32,7 +32,7 @@ def page(monkeypatch):
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
         )
-        page = browser.new_page()
+        page = browser.new_page(locale="es-CO")
         page.set_default_timeout(15000)
         yield page
         browser.close()

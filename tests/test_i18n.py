@@ -53,10 +53,22 @@ def test_switching_back_to_spanish_restores_the_spanish_login_page(client):
     assert "Log in" not in body
 
 
-def test_a_browser_asking_for_english_gets_english(client):
+def test_a_browser_set_to_english_still_gets_spanish_until_english_is_chosen(client):
+    # Recharge points often run laptops whose system language is English: the UI stays
+    # Spanish until someone picks English in the selector.
     body = client.get(reverse("login"), headers={"accept-language": "en"}).content.decode()
+    assert "Ingresar" in body
+    assert "Log in" not in body
 
+    client.post(reverse("set_language"), {"language": "en"}, headers={"accept-language": "en"})
+    body = client.get(reverse("login"), headers={"accept-language": "en"}).content.decode()
     assert "Log in" in body
+
+
+def test_every_page_offers_the_language_selector(client, admin):
+    assert 'action="/i18n/setlang/"' in client.get(reverse("login")).content.decode()
+    client.force_login(admin)
+    assert 'action="/i18n/setlang/"' in client.get(reverse("customers:list")).content.decode()
 
 
 def test_an_unknown_language_is_refused_and_spanish_stays(client):
