@@ -210,3 +210,42 @@ def test_two_different_passwords_typed_create_nothing(db, monkeypatch):
         run(*args(**{"admin-password": None}))
     assert e.value.returncode == 2
     assert nothing_created()
+
+
+def test_the_vending_key_can_come_from_standard_input(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'stdin.sqlite3'}"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    argv = args(**{"vending-key": "-"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "create_entity", *argv],
+        cwd=ROOT,
+        env=env,
+        input=KEY + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert KEY not in result.stdout + result.stderr
+    check = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from licensing.models import Entity; print(Entity.objects.get().vending_key().hex())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.stdout.strip().splitlines()[-1] == KEY.lower()
+
+
+def test_an_empty_standard_input_is_a_clear_error(tmp_path):
+    result = command_line(*args(**{"vending-key": "-"}), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert stderr_lines(result)[0].startswith("CommandError: --vending-key:")

@@ -74,7 +74,12 @@ class Command(BaseCommand):
         e.add_argument("--sponsor", default="", help="patrocinador, printed on receipts")
         e.add_argument("--logo", help="path to a PNG or JPEG file")
         s = parser.add_argument_group("STS parameters")
-        s.add_argument("--vending-key", required=True, help="hex: 16 digits (DKGA02) or 40 (DKGA04); never echoed")
+        s.add_argument(
+            "--vending-key",
+            required=True,
+            help="hex: 16 digits (DKGA02) or 40 (DKGA04); never echoed. '-' reads it from standard input, "
+            "which keeps it out of the shell history and the process list",
+        )
         s.add_argument("--supply-group-code", required=True)
         s.add_argument("--tariff-index", default="01")
         s.add_argument("--key-revision", default="1")
@@ -121,6 +126,13 @@ class Command(BaseCommand):
         if generated:
             self.stdout.write(f"Password (shown only now): {password}")
 
+    @staticmethod
+    def vending_key_text(value: str) -> str:
+        """The key as given, or read from standard input for '-'."""
+        if value != "-":
+            return value
+        return sys.stdin.readline().strip()
+
     def int_option(self, options, name: str) -> int:
         try:
             return int(options[name])
@@ -146,7 +158,7 @@ class Command(BaseCommand):
         except ValidationError as e:
             raise fail(first_error(e)) from None
         try:
-            key = parse_vending_key(options["vending_key"], derivation)
+            key = parse_vending_key(self.vending_key_text(options["vending_key"]), derivation)
         except ValidationError as e:
             raise fail("--vending-key: " + " ".join(e.messages)) from None
         entity.set_vending_key(key)
