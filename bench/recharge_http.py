@@ -4,7 +4,7 @@
 
 Sets up its own database (aom_bench_recharge, dropped at the end) and its own gunicorn on
 127.0.0.1, production settings (DEBUG=0, persistent connections, the deployment's
-`--workers 3 --threads 2`). Each cashier is a thread with its own logged-in session. Two phases:
+`--workers 4 --threads 1`). Each cashier is a thread with its own logged-in session. Two phases:
 
 1. issue: each request is one recharge, the POST of `RECARGAR` (meter, amount, confirmed total
    and a fresh idempotency key, exactly what the confirmation page posts) → 302 to the receipt.
@@ -228,8 +228,8 @@ def main():
     parser.add_argument("--cashiers", type=int, default=16)
     parser.add_argument("--recharges", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
     load_before = os.getloadavg()
