@@ -71,7 +71,7 @@ def test_an_entity_without_a_vending_key_issues_nothing(db):
 
 def test_a_meter_whose_tids_are_used_up_issues_nothing(biller, meter, product, entity):
     from customers.models import Meter
-    from tokens.services import TID_MAX
+    from tokens.sts import MAX_TID as TID_MAX
 
     Meter.objects.filter(pk=meter.pk).update(last_tid=TID_MAX)
     meter.refresh_from_db()

@@ -10,9 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Meter
-from tokens.sts import DecoderKey, derive_decoder_key, issue_credit, pan_from_drn, tid_from_datetime
-
-TID_MAX = (1 << 24) - 1
+from tokens.sts import MAX_TID, DecoderKey, TidError, derive_decoder_key, issue_credit, pan_from_drn
+from tokens.sts import next_tid as sts_next_tid
 
 
 class TokenError(Exception):
@@ -44,17 +43,16 @@ def next_tid(meter: Meter, now: datetime) -> int:
     `last_tid`, or two cashiers could compute the same TID.
     """
     try:
-        tid = tid_from_datetime(now, meter.sts_base_date)
-    except ValueError:
+        return sts_next_tid(now, meter.sts_base_date, meter.last_tid)
+    except TidError:
+        if meter.last_tid == MAX_TID:
+            raise TokenError(
+                _("El medidor agotó sus identificadores de código (TID): cambie la llave del medidor.")
+            ) from None
         raise TokenError(
             _("La fecha base del medidor (%(year)s) ya no admite códigos: cambie la llave del medidor.")
             % {"year": meter.sts_base_date}
         ) from None
-    if meter.last_tid is not None:
-        tid = max(tid, meter.last_tid + 1)
-    if tid > TID_MAX:
-        raise TokenError(_("El medidor agotó sus identificadores de código (TID): cambie la llave del medidor."))
-    return tid
 
 
 def credit_code(meter: Meter, kwh: Decimal, tid: int) -> str:
