@@ -279,7 +279,7 @@ def main():
         lines = [
             f"billing_page — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
             f"machine: {os.cpu_count()} CPUs; load average before {load_before[0]:.2f}, after (1/5/15 min) "
-            f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; other helpers may have been using the machine at the same time",
+            f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; other work may have been using the machine at the same time",
             f"data: {args.receipts:,} receipts in one entity ({CUSTOMERS} customers, {BILLERS} billers, two years), "
             f"loaded with COPY in {load_seconds:.0f} s; PostgreSQL, gunicorn --workers 3 --threads 2, DEBUG=0",
             f"each kind: {args.requests} sequential GETs through HTTP after one warm-up; 25 rows per page, no COUNT",

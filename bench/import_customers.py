@@ -123,7 +123,7 @@ def main():
         f"Import benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}",
-        "note: other helpers may have been loading the machine (2 cores shared) while this ran; "
+        "note: other work may have been loading the machine (2 cores shared) while this ran; "
         f"load average at the end: {os.getloadavg()[0]:.2f}",
         f"rows: {ROWS:,} customers with one meter each; file size: {len(content) / 1024:,.0f} KiB",
         f"upload + check + parse + validate (preview page): {t1 - t0:.2f} s",

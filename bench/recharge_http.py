@@ -302,7 +302,7 @@ def main():
             f"recharge_http — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
             f"machine: {os.cpu_count()} CPUs; load average before {load_before[0]:.2f}, after (1/5/15 min) "
             f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
-            "other helpers may have been using the machine at the same time",
+            "other work may have been using the machine at the same time",
             f"server: gunicorn --workers {args.workers} --threads {args.threads}, DEBUG=0, PostgreSQL, "
             "DB_CONN_MAX_AGE=60; client: Python threads with http.client on 127.0.0.1, sharing the same CPUs",
             f"cashiers: {args.cashiers} threads, each with its own session and keep-alive connection",

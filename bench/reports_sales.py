@@ -191,7 +191,7 @@ def run():
         f"Sales report benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"PostgreSQL {connection.pg_version // 10000}, database {DB_NAME} (created and dropped)",
-        "note: other helpers may have been loading the machine (2 cores shared) while this ran; "
+        "note: other work may have been loading the machine (2 cores shared) while this ran; "
         f"load average at the start of the measures: {os.getloadavg()[0]:.2f}",
         f"receipts: {N:,} over {DAYS} days, one entity, 12 billers, 500 customers; COPY load: {load_s:.1f} s",
         "",

@@ -112,8 +112,8 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_average_1min_at_start": round(os.getloadavg()[0], 2),
         "note": (
-            "one core; other helpers may have been loading the 2-core machine while this ran; "
-            "the lead re-runs it on a quiet machine"
+            "one core; other work may have been loading the 2-core machine while this ran: "
+            "compare with the load average"
         ),
         "sts_issues_per_second_with_key_derivation": round(issue_rate),
         "sts_decodes_per_second_new_key_each": round(decode_rate),
