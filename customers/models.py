@@ -8,19 +8,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from licensing.models import Entity
+from tokens.sts import luhn_digit
 
 
 def luhn_ok(digits: str) -> bool:
-    """True if the last digit is the Luhn check digit of the others."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    """True if the last digit is the Luhn check digit of the others (the engine's rule)."""
+    return len(digits) > 1 and digits.isascii() and digits.isdigit() and luhn_digit(digits[:-1]) == digits[-1]
 
 
 def validate_drn(value: str) -> None:

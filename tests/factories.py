@@ -11,6 +11,7 @@ from aom.models import User
 from billing.models import Product
 from customers.models import Customer, Meter
 from licensing.models import Entity, License
+from tokens.sts import luhn_digit
 
 PASSWORD = "clave-de-prueba-2026"  # noqa: S105
 VENDING_KEY = bytes.fromhex("abababababababab")
@@ -19,15 +20,7 @@ _seq = count(1)
 
 def luhn_complete(partial: str) -> str:
     """`partial` followed by its Luhn check digit."""
-    total = 0
-    for i, ch in enumerate(reversed(partial)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return partial + str((10 - total % 10) % 10)
+    return partial + luhn_digit(partial)
 
 
 def make_entity(**kw) -> Entity:

@@ -19,6 +19,7 @@ from billing.models import Product, Receipt
 from billing.services import recharge_issue
 from customers.models import Customer, Meter
 from licensing.models import Entity, License
+from tokens.sts import luhn_digit
 
 DEMO_NIT = "901555777-1"
 DEMO_PASSWORD = "aom-demo-2026"  # noqa: S105 (printed on purpose: demo accounts)
@@ -38,13 +39,7 @@ AMOUNTS = [Decimal(a) for a in (5000, 8000, 10000, 15000, 20000, 25000, 30000, 5
 
 
 def luhn_complete(partial: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(partial)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return partial + str((10 - total % 10) % 10)
+    return partial + luhn_digit(partial)
 
 
 class Command(BaseCommand):
