@@ -11,11 +11,9 @@ search.
 """
 
 import argparse
-import http.client
 import io
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -25,15 +23,12 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+from _server import GUNICORN, PASSWORD, ROOT, Session, percentile, psql, server_env, wait_for_server
+
 DB_NAME = "aom_bench_billing"
-PG = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PORT = int(os.getenv("BENCH_PORT", "8732"))
-PASSWORD = "bench-password-2026"  # noqa: S105
 CUSTOMERS = 5000
 BILLERS = 20
 
@@ -44,33 +39,15 @@ LAST = ["Rodríguez", "Gómez", "Martínez", "López", "Hernández", "García", 
 
 
 def setup_environment(static_root: str) -> dict:
-    e = {
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-secret-key-not-for-production-" + "x" * 20,
-        "AOM_FIELD_KEY": "11" * 32,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "0",
-        "DB_CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": static_root,
-        "DJANGO_SETTINGS_MODULE": "aom.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    os.environ.update(e)
+    """Production settings in this process too: it seeds the database through the ORM."""
+    os.environ.update(server_env(DB_NAME, STATIC_ROOT=static_root))
     return dict(os.environ)
 
 
-def psql(sql: str) -> None:
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
-
-
 def luhn_complete(partial: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(partial)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return partial + str((10 - total % 10) % 10)
+    from tokens.sts import luhn_digit
+
+    return partial + luhn_digit(partial)
 
 
 def seed(n_receipts: int) -> dict:
@@ -152,61 +129,6 @@ def seed(n_receipts: int) -> dict:
     return {"admin": admin.email, "biller": billers[0].email, **sample}
 
 
-class Session:
-    def __init__(self):
-        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method, path, body=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            body = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        data = response.read().decode()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data
-
-    def login(self, email):
-        _, html = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        status, _ = self.request(
-            "POST", "/login/", {"csrfmiddlewaretoken": token, "username": email, "password": PASSWORD}
-        )
-        if status != 302:
-            raise RuntimeError(f"login failed for {email}: {status}")
-
-
-def wait_for_server(proc):
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/login/")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not start")
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--receipts", type=int, default=1_000_000)
@@ -239,8 +161,8 @@ def main():
              "--log-level", "warning"],
             cwd=ROOT, env=e, start_new_session=True,
         )  # fmt: skip
-        wait_for_server(server)
-        admin, biller = Session(), Session()
+        wait_for_server(server, PORT)
+        admin, biller = Session(PORT, timeout=60), Session(PORT, timeout=60)
         admin.login(info["admin"])
         biller.login(info["biller"])
 
@@ -259,7 +181,7 @@ def main():
         results = []
         for name, session, params in kinds:
             path = "/facturacion/" + (f"?{urlencode(params)}" if params else "")
-            status, html = session.request("GET", path)  # warm
+            status, _, html = session.request("GET", path)  # warm
             if status != 200:
                 raise RuntimeError(f"{path}: {status}")
             rows = html.count('href="/facturacion/comprobante/')

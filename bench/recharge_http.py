@@ -18,7 +18,6 @@ consecutive with no gap and no repeat.
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -32,39 +31,18 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+from _server import GUNICORN, PASSWORD, PY, ROOT, Session, percentile, psql, server_env, wait_for_server
+
 DB_NAME = "aom_bench_recharge"
-PG = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PORT = int(os.getenv("BENCH_PORT", "8731"))
-PASSWORD = "bench-password-2026"  # noqa: S105
 CUSTOMERS = 400
 WARMUP = 48
 
 
 def env() -> dict:
-    e = dict(os.environ)
-    e.update(
-        DATABASE_URL=f"{PG}/{DB_NAME}",
-        DEBUG="0",
-        SECRET_KEY="bench-secret-key-not-for-production-" + "x" * 20,
-        AOM_FIELD_KEY="11" * 32,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_COOKIES="0",
-        DB_CONN_MAX_AGE="60",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="aom.settings",
-    )
-    return e
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
+    return server_env(DB_NAME)
 
 
 SEED = """
@@ -92,44 +70,8 @@ for i in range({customers}):
 """
 
 
-class Session:
-    """One cashier's browser: a keep-alive connection and its cookies."""
-
-    def __init__(self):
-        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method, path, body=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            body = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{PORT}{path}"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionError):
-            # The server closed an idle keep-alive connection: open a new one and send again
-            # (safe for the POST too: it carries its idempotency key).
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        data = response.read().decode()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.getheader("Location"), data
-
-    def login(self, email):
-        _, _, html = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        status, _, _ = self.request(
-            "POST", "/login/", {"csrfmiddlewaretoken": token, "username": email, "password": PASSWORD}
-        )
-        if status != 302:
-            raise RuntimeError(f"login failed for {email}: {status}")
+class Cashier(Session):
+    """One cashier's browser, selling recharges."""
 
     def csrf_token(self) -> str:
         return self.cookies["csrftoken"]
@@ -168,21 +110,6 @@ class Session:
         return time.perf_counter() - t0
 
 
-def wait_for_server(proc):
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/login/")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not start")
-
-
 AMOUNTS = ["2000", "5000", "10000", "15000", "20000", "50000"]
 
 
@@ -218,11 +145,6 @@ def run_phase(sessions, job, recharges, seconds):
     return latencies, errors, time.perf_counter() - t0
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cashiers", type=int, default=16)
@@ -252,11 +174,11 @@ def main():
              "--threads", str(args.threads), "--log-level", "warning"],
             cwd=ROOT, env=e, start_new_session=True,
         )  # fmt: skip
-        wait_for_server(server)
+        wait_for_server(server, PORT)
 
         sessions = []
         for i in range(args.cashiers):
-            s = Session()
+            s = Cashier(PORT)
             s.login(f"cajero{i}@bench.example")
             sessions.append(s)
         rng = random.Random(7)
