@@ -89,3 +89,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_biller(self) -> bool:
         return self.entity_id is not None and self.role == self.Role.BILLER
+
+
+class AuditQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would bypass `AuditEvent.save()` and `AuditEvent.delete()`."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+    def for_entity(self, entity) -> "AuditQuerySet":
+        return self.filter(entity=entity)
+
+
+class AuditEvent(models.Model):
+    """One thing someone did: who, what, on which object, when, from where. Append-only.
+
+    Written only through `aom.audit.record()`. `action` is a short code (see `aom.audit.ACTIONS`
+    for the labels shown to people); it is a plain string column so that new actions need no
+    migration. `changes` maps a field name to `[before, after]`; it never holds a secret.
+    """
+
+    at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("cuenta"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The account's e-mail when it acted, or what was typed on a failed login.
+    actor_label = models.CharField(_("quién"), max_length=254, blank=True)
+    entity = models.ForeignKey(
+        "licensing.Entity", verbose_name=_("entidad"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("acción"), max_length=40, db_index=True)
+    target_type = models.CharField(_("tipo de objeto"), max_length=60, blank=True)
+    target_id = models.CharField(_("id del objeto"), max_length=64, blank=True)
+    target_label = models.CharField(_("objeto"), max_length=200, blank=True)
+    changes = models.JSONField(_("cambios"), default=dict, blank=True)
+    detail = models.CharField(_("detalle"), max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registro de auditoría")
+        verbose_name_plural = _("registros de auditoría")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["entity", "-at"], name="audit_entity_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

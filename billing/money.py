@@ -13,12 +13,12 @@ resolution:
 Nothing else in the project computes money: views, templates and the service call `quote()`.
 """
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from aom.lib.numbers import NumberError, parse_decimal
 from tokens.sts import amount_floor
 
 PESO = Decimal("1")
@@ -26,10 +26,6 @@ KWH_STEP = Decimal("0.1")
 # A sanity bound on one recharge: far above what a home buys, far below what the receipt
 # columns hold. A typing slip (an extra zero or two) stops here instead of issuing a code.
 MAX_AMOUNT = Decimal("100000000")
-
-# "15000", "15.000", "15,000", "15 000", "$15.000": pesos have no decimals in practice, and
-# Colombians write the thousands separator as a dot.
-_AMOUNT_RE = re.compile(r"^\$?\s*(\d{1,3}(?:([.,\s])\d{3})?(?:\2\d{3})*|\d+)$")
 
 
 class MoneyError(ValueError):
@@ -64,17 +60,19 @@ def format_pesos(value: Decimal) -> str:
 
 
 def parse_amount(text: str) -> Decimal:
-    """A peso amount typed by the cashier, as a whole Decimal; MoneyError if it is not one."""
-    text = (text or "").strip()
-    if not text:
+    """A peso amount typed by the cashier, as a whole Decimal; MoneyError if it is not one.
+
+    The reading of the typed text is the project's one number parser (`aom.lib.numbers`); only
+    the messages are the cashier's own.
+    """
+    if not (text or "").strip():
         raise MoneyError(_("Escriba el valor recibido."))
-    if text.startswith("-"):
-        raise MoneyError(_("El valor no puede ser negativo."))
-    match = _AMOUNT_RE.match(text)
-    if not match:
-        raise MoneyError(_("Escriba el valor en pesos, sin decimales (por ejemplo 15000 o 15.000)."))
-    digits = re.sub(r"\D", "", match.group(1))
-    amount = Decimal(digits)
+    try:
+        amount = parse_decimal(text, places=0)
+    except NumberError as exc:
+        if exc.code in ("foreign_digit", "negative", "too_large"):
+            raise MoneyError(str(exc)) from None
+        raise MoneyError(_("Escriba el valor en pesos, sin decimales (por ejemplo 15000 o 15.000).")) from None
     check_amount(amount)
     return amount
 
