@@ -1,14 +1,36 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from billing import reports
+from billing.selectors import receipts_for
+
+LATEST_RECEIPTS = 5
 
 
 @login_required
 def home(request):
-    if request.user.entity_id is None:
+    """Today at a glance: a biller's own sales; the entity's sales and its license for an administrator."""
+    user = request.user
+    if user.entity_id is None:
         # The operator works in the Django admin.
         return redirect("admin:index")
-    try:
-        return redirect(reverse("billing:index"))
-    except NoReverseMatch:  # the billing pages are not installed yet
-        return render(request, "home.html")
+    entity = user.entity
+    today = timezone.localdate()
+    mine = reports.SalesFilter(entity=entity, start=today, end=today, biller=user)
+    since, _until = reports.day_bounds(today, today)
+    ctx = {
+        "today": today,
+        "my_totals": reports.sales_summary(mine),
+        "latest": receipts_for(user).filter(biller=user, issued_at__gte=since)[:LATEST_RECEIPTS],
+    }
+    if user.is_admin:
+        license = entity.current_license()
+        ctx.update(
+            entity_totals=reports.sales_summary(reports.SalesFilter(entity=entity, start=today, end=today)),
+            billers=reports.sales_per_biller(entity, today, today),
+            license=license,
+            license_expired=license is not None and license.is_expired(),
+            customers=entity.customers.count(),
+        )
+    return render(request, "home.html", ctx)

@@ -62,7 +62,7 @@ class RechargeForm(forms.Form):
         self.entity = entity
         self.lookup_only = lookup_only
         self.customer = None
-        self.fields["identification"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
+        self.fields["identification"].widget.attrs.update({"autocomplete": "off"})
         ident = normalise_identification(self.data.get("identification"))
         if ident:
             self.customer = Customer.objects.filter(entity=entity, identification=ident).first()
@@ -102,6 +102,16 @@ class RechargeForm(forms.Form):
         if cleaned.get("amount") is None:
             self.add_error("amount", _("Escriba el valor recibido."))
         return cleaned
+
+    def next_field(self) -> str:
+        """The field the cashier types next (the page puts the caret there): the first one
+        wrong or missing, in the order identification → meter → amount."""
+        if self.customer is None or not self.meters or "identification" in self.errors:
+            return "identification"
+        chosen = self.cleaned_data.get("meter") if hasattr(self, "cleaned_data") else None
+        if "meter" in self.errors or (chosen is None and len(self.meters) > 1):
+            return "meter"
+        return "amount"
 
 
 class IssueForm(forms.Form):

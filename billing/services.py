@@ -51,8 +51,10 @@ def recharge_issue(
     All or nothing, in one transaction: the license check and the next receipt number, the
     meter's next TID, the code and the receipt. Calling it again with the same
     `idempotency_key` (a double click, a resubmitted form) returns the receipt already issued,
-    even when both calls race. `expected_total` is the total the cashier confirmed: if the
-    price changed since, nothing is issued. `now` shifts the issue time (demo data only).
+    even when both calls race; that receipt then has `replayed = True` (False on a new one),
+    so the page can say it was already issued. `expected_total` is the total the cashier
+    confirmed: if the price changed since, nothing is issued. `now` shifts the issue time
+    (demo data only).
 
     Raises RechargeError with the message for the cashier.
     """
@@ -74,7 +76,10 @@ def recharge_issue(
 
 
 def _existing(biller, idempotency_key) -> Receipt | None:
-    return Receipt.objects.filter(idempotency_key=idempotency_key, entity_id=biller.entity_id).first()
+    receipt = Receipt.objects.filter(idempotency_key=idempotency_key, entity_id=biller.entity_id).first()
+    if receipt is not None:
+        receipt.replayed = True
+    return receipt
 
 
 def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Receipt:
@@ -138,4 +143,5 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         issued_at=now,
         idempotency_key=idempotency_key,
     )
+    receipt.replayed = False
     return receipt

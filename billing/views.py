@@ -17,6 +17,7 @@ from billing.receipts import FORMATS, render_receipt_html, render_receipt_pdf
 from billing.selectors import receipts_for, search_receipts
 from billing.services import RechargeError, product_for, recharge_issue, recharge_quote
 from customers.models import Customer, Meter
+from licensing.models import LicenseError
 
 PAGE_SIZE = 25
 
@@ -40,6 +41,18 @@ def _new_url(identification: str, meter: Meter, amount) -> str:
         + "?"
         + urlencode({"identification": identification, "meter": meter.pk, "amount": amount})
     )
+
+
+def _license_refusal(entity) -> str:
+    """Why the entity's license may not issue a receipt now (the seed's message), or ""."""
+    license = entity.current_license()
+    try:
+        if license is None:
+            raise LicenseError(_("La entidad no tiene una licencia activa."))
+        license.check_can_issue()
+    except LicenseError as e:
+        return str(e)
+    return ""
 
 
 def _product(request) -> Product:
@@ -106,11 +119,21 @@ def new(request):
     """Identification → customer and meter(s); amount → what it buys; then the confirmation.
 
     Everything here is a GET: nothing is written until `RECARGAR` posts the confirmation.
+    Enter submits without a `step`: the page then goes one step forward (to the amount once
+    the customer is found, to the confirmation once the amount is typed), and the caret
+    lands on the field to type next. A license that may not issue refuses here, before the
+    cashier types anything.
     """
     entity = request.user.entity
-    step = request.GET.get("step", "")
+    refusal = _license_refusal(entity)
+    if refusal:
+        return render(request, "billing/new.html", {"refusal": refusal})
     if "identification" not in request.GET:
-        return render(request, "billing/new.html", {"form": RechargeForm(entity), "product": _product(request)})
+        ctx = {"form": RechargeForm(entity), "product": _product(request), "focus": "identification"}
+        return render(request, "billing/new.html", ctx)
+    step = request.GET.get("step", "")
+    if step not in ("lookup", "confirm"):
+        step = "confirm" if request.GET.get("amount", "").strip() else "lookup"
     form = RechargeForm(entity, request.GET, lookup_only=step != "confirm")
     quote = product = None
     if form.is_valid() and step == "confirm":
@@ -120,7 +143,8 @@ def new(request):
         except RechargeError as e:
             form.add_error("amount", str(e))
     if quote is None:
-        return render(request, "billing/new.html", {"form": form, "product": _product(request)})
+        ctx = {"form": form, "product": _product(request), "focus": form.next_field()}
+        return render(request, "billing/new.html", ctx)
     meter = form.cleaned_data["meter"]
     issue = IssueForm(
         initial={
@@ -161,8 +185,13 @@ def issue(request):
             expected_total=form.cleaned_data["total"],
         )
     except RechargeError as e:
-        messages.error(request, str(e))
+        if not _license_refusal(request.user.entity):  # else the new-receipt page says it, once
+            messages.error(request, str(e))
         return redirect(_new_url(meter.customer.identification, meter, form.cleaned_data["amount"]))
+    if receipt.replayed:
+        # The same confirmation posted again (the back button, RECARGAR pressed twice): nothing
+        # new was issued or is to be charged.
+        return redirect(reverse("billing:done", args=[receipt.pk]) + "?repetido=1")
     return redirect(reverse("billing:done", args=[receipt.pk]) + "?exito=1")
 
 
@@ -170,7 +199,12 @@ def issue(request):
 @entity_member_required
 def done(request, pk: int):
     receipt = _get_receipt(request, pk)
-    ctx = {"receipt": receipt, "formats": ReceiptPrint.Format.choices, "just_issued": "exito" in request.GET}
+    ctx = {
+        "receipt": receipt,
+        "formats": ReceiptPrint.Format.choices,
+        "just_issued": "exito" in request.GET,
+        "replayed": "repetido" in request.GET,
+    }
     return render(request, "billing/done.html", ctx)
 
 

@@ -171,7 +171,11 @@ PRINT_TEMPLATES = {"80mm": "reports/cashup_80mm.html", "carta": "reports/cashup_
 
 @entity_member_required
 def cashup(request):
-    form = bind(CashupForm, request, today_range(), user=request.user)
+    if request.GET or request.user.is_biller:
+        form = bind(CashupForm, request, today_range(), user=request.user)
+    else:
+        # An administrator opens the page to choose whose cash-up to see: nothing is wrong yet.
+        form = CashupForm(initial=today_range(), user=request.user)
     context = {"form": form}
     status = 200
     if request.GET and not form.is_valid():

@@ -62,6 +62,9 @@ def customer_add(request):
                 return redirect("customers:detail", pk=customer.pk)
         elif form.has_error("identification", "duplicate"):
             messages.error(request, form.errors["identification"][0])
+        if not with_meter:
+            # Left blank, the optional meter is not wrong: show it blank, without errors.
+            meter_form = FirstMeterForm(entity=entity)
     else:
         try:
             entity.check_can_add_customers()

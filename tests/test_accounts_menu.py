@@ -1,5 +1,4 @@
-"""The left-hand menu shows only what the role may use, and the home page sends entity users
-to the billing page once it exists."""
+"""The left-hand menu shows only what the role may use."""
 
 import pytest
 from django.http import HttpResponse
@@ -46,30 +45,9 @@ def test_a_biller_sees_none_of_the_administrators_entries(client, biller):
     assert "Inicio" in menu
 
 
-class WithoutBilling:
-    """A URLconf where the billing pages do not exist (yet)."""
-
-    urlpatterns = [p for p in project_urls if getattr(p, "namespace", None) != "billing"]
-
-
-def test_without_the_billing_pages_entity_users_land_on_the_home_page(client, biller, settings):
-    settings.ROOT_URLCONF = WithoutBilling
-    client.force_login(biller)
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    assert "Bienvenido, Bruno." in response.content.decode()
-
-
 @pytest.fixture
 def with_billing(settings):
     settings.ROOT_URLCONF = __name__
-
-
-def test_with_the_billing_pages_entity_users_land_on_billing(client, biller, with_billing):
-    client.force_login(biller)
-    response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response.url == reverse("billing:index")
 
 
 def test_with_the_billing_pages_the_menu_links_them_by_role(client, admin, biller, with_billing):

@@ -32,6 +32,13 @@ def confirmation(cashier, identification, amount, meter=None):
     return cashier.get(NEW, params)
 
 
+def autofocused(html: str) -> str:
+    """The name of the one field that has the caret when the page opens."""
+    names = re.findall(r'<(?:input|select)[^>]*?name="(\w+)"[^>]*?\bautofocus\b', html, re.S)
+    assert len(names) == 1, names
+    return names[0]
+
+
 def hidden_fields(html: str) -> dict:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
 
@@ -160,8 +167,84 @@ def test_posting_the_same_confirmation_twice_issues_one_receipt(cashier, custome
     first = cashier.post(ISSUE, fields)
     second = cashier.post(ISSUE, fields)
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
-    assert Receipt.objects.count() == 1
+    receipt = Receipt.objects.get()
+    done = reverse("billing:done", args=[receipt.pk])
+    assert first["Location"].startswith(done) and second["Location"].startswith(done)
+
+
+def test_a_resubmitted_recargar_says_the_receipt_was_already_issued_and_shows_it(cashier, customer, meter, product):
+    fields = hidden_fields(confirmation(cashier, customer.identification, "1500").content.decode())
+    cashier.post(ISSUE, fields)
+    html = cashier.post(ISSUE, fields, follow=True).content.decode()  # back button, RECARGAR again
+    receipt = Receipt.objects.get()
+    assert "Este comprobante ya había sido emitido: no se emitió otro. No cobre de nuevo." in html
+    assert "Recarga exitosa" not in html
+    assert receipt.code_groups in html and receipt.full_number in html
+
+
+def test_the_caret_goes_to_the_amount_once_the_customer_is_found(cashier, customer, meter, product):
+    html = cashier.get(NEW, {"identification": customer.identification}).content.decode()
+    assert autofocused(html) == "amount"
+    select = html.split('id="id_meter"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d*)"', select) == [str(meter.pk)]  # one meter: it is the one
+
+
+def test_the_caret_starts_in_the_identification_and_stays_there_when_it_is_unknown(cashier, meter, product):
+    assert autofocused(cashier.get(NEW).content.decode()) == "identification"
+    assert autofocused(cashier.get(NEW, {"identification": "999"}).content.decode()) == "identification"
+
+
+def test_enter_with_the_amount_typed_goes_on_to_the_confirmation(cashier, customer, meter, product):
+    # Enter submits without a step: the page goes one step forward.
+    html = cashier.get(NEW, {"identification": customer.identification, "amount": "1500"}).content.decode()
+    assert 'id="recargar" autofocus' in html
+    assert Receipt.objects.count() == 0
+
+
+def test_a_bad_amount_keeps_the_caret_in_the_amount(cashier, customer, meter, product):
+    html = confirmation(cashier, customer.identification, "mil").content.decode()
+    assert autofocused(html) == "amount"
+
+
+def test_with_several_meters_none_is_chosen_for_the_cashier(cashier, customer, meter, product):
+    second = f.make_meter(customer)
+    html = cashier.get(NEW, {"identification": customer.identification}).content.decode()
+    assert autofocused(html) == "meter"
+    select = html.split('id="id_meter"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d*)"', select)[0] == ""  # the first option chooses nothing
+    assert " selected" not in select
+    # Enter with the amount typed but no meter chosen: asked for the meter, nothing confirmed.
+    html = cashier.get(NEW, {"identification": customer.identification, "meter": "", "amount": "1500"})
+    html = html.content.decode()
+    assert "Escoja el medidor a recargar." in html and "RECARGAR" not in html
+    assert autofocused(html) == "meter"
+    assert second.drn in html
+
+
+@pytest.mark.parametrize("refusal", ["expired", "used_up"])
+def test_a_license_that_may_not_issue_refuses_on_the_new_receipt_page_once(
+    cashier, customer, meter, product, entity, refusal
+):
+    license = entity.current_license()
+    if refusal == "expired":
+        License.objects.filter(pk=license.pk).update(valid_until=timezone.now() - timedelta(days=1))
+        message = "La licencia ha expirado el dia"
+    else:
+        License.objects.filter(pk=license.pk).update(next_receipt=license.receipt_to + 1)
+        message = "ha excedido la cantidad de comprobantes asignadas"
+    for params in ({}, {"identification": customer.identification, "amount": "1500", "step": "confirm"}):
+        html = cashier.get(NEW, params).content.decode()
+        assert html.count(message) == 1
+        assert 'name="identification"' not in html and "RECARGAR" not in html
+    assert Receipt.objects.count() == 0
+
+
+def test_a_license_expiring_between_confirmation_and_recargar_is_said_once(cashier, customer, meter, product, entity):
+    fields = hidden_fields(confirmation(cashier, customer.identification, "1500").content.decode())
+    License.objects.filter(entity=entity).update(valid_until=timezone.now() - timedelta(days=1))
+    html = cashier.post(ISSUE, fields, follow=True).content.decode()
+    assert html.count("La licencia ha expirado el dia") == 1
+    assert Receipt.objects.count() == 0
 
 
 def test_an_expired_license_shows_the_seeds_message_and_issues_nothing(cashier, customer, meter, product, entity):
