@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from aom.access import admin_required, entity_member_required
 from billing import reports
-from billing.charts import bar_chart
+from billing.charts import bar_chart, horizontal_bar_chart
 from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
 from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
 
@@ -286,9 +286,10 @@ def dashboard(request):
     context = {
         "start": start,
         "end": today,
-        "money_chart": bar_chart(list(zip(labels, [d.total for d in days], strict=True)), label_every=7, fmt=_pesos),
-        "kwh_chart": bar_chart(list(zip(labels, [d.kwh for d in days], strict=True)), label_every=7, fmt=_kwh),
-        "biller_chart": bar_chart([(b.name, b.total) for b in billers], width=max(300, 120 * len(billers)), fmt=_pesos),
+        "money_chart": bar_chart(list(zip(labels, [d.total for d in days], strict=True)), fmt=_pesos),
+        "kwh_chart": bar_chart(list(zip(labels, [d.kwh for d in days], strict=True)), fmt=_kwh),
+        "biller_chart": horizontal_bar_chart([(b.name, b.total) for b in billers], fmt=_pesos),
+        "days": [d for d in days if d.count],
         "billers": billers,
         "totals": reports.totals_of(reports.SalesFilter(request.user.entity, start, today).receipts()),
     }
