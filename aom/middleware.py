@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -17,3 +18,21 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Compress the pages and JSON answers, nothing else.
+
+    Static files come compressed from whitenoise; PDFs and .xlsx files are compressed formats
+    already, and gzipping a 100,000-row report again would only cost time. BREACH (a secret
+    guessed from compressed sizes, with text the attacker puts in the same page): Django's
+    GZipMiddleware pads every response with up to 100 random bytes ("Heal the BREACH"), and
+    the CSRF token in a page is masked anew on every response, so it never repeats.
+    """
+
+    COMPRESSIBLE = ("text/html", "application/json")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "aom.middleware.PageGZipMiddleware",  # pages and JSON only; see its docstring for BREACH
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aom.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
