@@ -28,10 +28,11 @@ class DateRangeForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end:
+            # On the end date: the field the person corrects.
             if end < start:
-                raise forms.ValidationError(_("La fecha final es anterior a la inicial."))
-            if end - start > timedelta(days=MAX_RANGE_DAYS):
-                raise forms.ValidationError(_("El intervalo no puede pasar de cinco años."))
+                self.add_error("end", _("La fecha final es anterior a la inicial."))
+            elif end - start > timedelta(days=MAX_RANGE_DAYS):
+                self.add_error("end", _("El intervalo no puede pasar de cinco años."))
         return data
 
 

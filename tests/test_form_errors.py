@@ -75,3 +75,12 @@ def test_a_missing_amount_marks_the_amount_only(client, biller, customer, meter,
     params = {"identification": customer.identification, "amount": "", "step": "confirm"}
     response = client.get(reverse("billing:new"), params)
     assert invalid_fields(response.content.decode()) == {"amount"}
+
+
+@pytest.mark.parametrize("name", ["billing:report", "billing:cashup"])
+def test_dates_in_the_wrong_order_mark_the_end_date_only(client, biller, name):
+    client.force_login(biller)
+    response = client.get(reverse(name), {"start": "2026-05-04", "end": "2026-05-01"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert invalid_fields(html) == {"end"} and "La fecha final es anterior a la inicial." in html
