@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from customers.models import Customer, Meter
 from licensing.models import LicenseError
 
 PAGE_SIZE = 25
+RECENT_RECHARGE = timedelta(minutes=15)
 
 
 def _get_receipt(request, pk: int) -> Receipt:
@@ -164,6 +166,10 @@ def new(request):
         "product": product,
         "issue": issue,
         "back": back,
+        # A sale started over for a meter just recharged may be the same one charged twice.
+        "recent": receipts_for(request.user)
+        .filter(meter=meter, issued_at__gte=timezone.now() - RECENT_RECHARGE)
+        .first(),
     }
     return render(request, "billing/confirm.html", ctx)
 

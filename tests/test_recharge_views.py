@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -314,3 +315,17 @@ def test_the_quote_helper_previews_the_kwh_as_the_amount_is_typed(cashier, produ
     }
     data = cashier.get(reverse("billing:quote"), {"amount": "abc"}).json()
     assert data["ok"] is False and "sin decimales" in data["error"]
+
+
+def test_a_meter_recharged_minutes_ago_is_pointed_out_before_recargar(cashier, customer, meter, product):
+    html = confirmation(cashier, customer.identification, "1500").content.decode()
+    assert 'id="recent-recharge"' not in html
+    cashier.post(ISSUE, hidden_fields(html))
+    receipt = Receipt.objects.get()
+    html = confirmation(cashier, customer.identification, "1500").content.decode()  # the sale started over
+    assert f"Este medidor ya recibió una recarga de $ 1.500 a las {timezone.localtime(receipt.issued_at):%H:%M}" in html
+    assert reverse("billing:done", args=[receipt.pk]) in html
+    assert "RECARGAR" in html  # said, not refused: the customer may want a second one
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        html = confirmation(cashier, customer.identification, "1500").content.decode()
+    assert 'id="recent-recharge"' not in html
