@@ -36,8 +36,12 @@ ACTIONS: dict[str, Any] = {
     "product_changed": _("Producto modificado"),
     "biller_created": _("Facturador creado"),
     "biller_changed": _("Facturador modificado"),
+    "license_created": _("Licencia creada"),
     "license_changed": _("Licencia modificada"),
+    "entity_created": _("Entidad creada"),
     "entity_changed": _("Entidad modificada"),
+    "account_created": _("Cuenta creada"),
+    "account_changed": _("Cuenta modificada"),
     "receipt_issued": _("Comprobante emitido"),
     "receipt_reprinted": _("Comprobante reimpreso"),
     "import": _("Importación de Excel"),
@@ -69,7 +73,7 @@ def record(
     if entity is None and target is not None:
         entity = getattr(target, "entity", None)
     for name in changes or {}:
-        if name.lower().endswith(_SECRET_SUFFIXES):
+        if is_secret(name):
             raise ValueError(f"The audit trail never records a secret field ({name}).")
     return AuditEvent.objects.create(
         actor=actor,
@@ -83,6 +87,20 @@ def record(
         detail=detail[:500],
         ip=client_ip(request),
     )
+
+
+def is_secret(name: str) -> bool:
+    return name.lower().endswith(_SECRET_SUFFIXES)
+
+
+def label(action: str) -> str:
+    """The label shown to people for an action code (the code itself for an unknown one)."""
+    return str(ACTIONS.get(action, action))
+
+
+def recorded_fields(model: type[Model]) -> list[str]:
+    """The model's own columns that the trail may show before and after (never a secret)."""
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and not is_secret(f.name)]
 
 
 def client_ip(request) -> str | None:

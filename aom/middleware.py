@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
 
 
@@ -17,3 +18,24 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account with a temporary password may open only the password change page (and log
+    out, or switch language) until it has chosen its own password."""
+
+    ALLOWED = {"password_change", "logout", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return None
+        if request.resolver_match.view_name in self.ALLOWED:
+            return None
+        return redirect("password_change")

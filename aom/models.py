@@ -56,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("activo"), default=True)
     is_staff = models.BooleanField(_("acceso al admin"), default=False)
     date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
+    # Set when an administrator (or the operator) gives the account a temporary password: every
+    # page but the password change sends the person there until they choose their own.
+    must_change_password = models.BooleanField(_("debe cambiar la contraseña"), default=False)
 
     objects = UserManager()
 
@@ -150,3 +153,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+    def changes_text(self) -> str:
+        """`field: before → after; …`, as the audit page and its export show the changes."""
+        parts = []
+        for name, values in (self.changes or {}).items():
+            before, after = values if isinstance(values, list) and len(values) == 2 else (None, values)
+            parts.append(f"{name}: {'—' if before is None else before} → {'—' if after is None else after}")
+        return "; ".join(parts)

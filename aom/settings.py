@@ -7,6 +7,7 @@ and AOM_FIELD_KEY (the key that encrypts vending keys at rest). See README.md.
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "aom.middleware.PasswordChangeRequiredMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (aom.logins).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aom.urls"
@@ -114,6 +119,25 @@ AUTH_USER_MODEL = "aom.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins (django-axes): after AOM_LOGIN_FAILURE_LIMIT failures within the cool-off, the
+# account and the address are each refused until AOM_LOGIN_COOLOFF_MINUTES have passed since the
+# last failure. An administrator unlocks a biller; the operator unlocks anyone (see aom.logins).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.getenv("AOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.getenv("AOM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail)
+AXES_USERNAME_CALLABLE = "aom.logins.typed_username"
+AXES_LOCKOUT_CALLABLE = "aom.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail
+AXES_ENABLE_ADMIN = False  # aom.admin registers the attempts with auditing of unlocks
+AXES_VERBOSE = False
+
+# Sessions end after this idle time: every request pushes the expiry forward.
+SESSION_COOKIE_AGE = int(float(os.getenv("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
