@@ -66,11 +66,11 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = audit.recorded_fields(type(obj))
-        before = {}
-        if change:
-            before = audit.snapshot(type(obj)._default_manager.get(pk=obj.pk), fields)
+        manager = type(obj)._default_manager
+        before = audit.snapshot(manager.get(pk=obj.pk), fields) if change else {}
         super().save_model(request, obj, form, change)
-        changes = audit.diff(before, audit.snapshot(obj, fields))
+        # Both read back from the database, so that a value typed as "19" equals a stored "19.00".
+        changes = audit.diff(before, audit.snapshot(manager.get(pk=obj.pk), fields))
         detail = self.audit_detail(form)
         if change and not changes and not detail:
             return

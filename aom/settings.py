@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "aom.middleware.SessionIdleMiddleware",
     "aom.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,9 +136,8 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail
 AXES_ENABLE_ADMIN = False  # aom.admin registers the attempts with auditing of unlocks
 AXES_VERBOSE = False
 
-# Sessions end after this idle time: every request pushes the expiry forward.
+# Sessions end after this idle time: each request pushes the expiry forward (aom.middleware).
 SESSION_COOKIE_AGE = int(float(os.getenv("SESSION_IDLE_HOURS", "8")) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -112,6 +112,7 @@ def product_save(request):
         return render(request, "billing/product.html", {"form": form}, status=400)
     with transaction.atomic():
         form.save()
+        product.refresh_from_db(fields=PRODUCT_FIELDS)  # the values as stored, like `before`
         changes = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
         if changes:
             audit.record("product_changed", request=request, target=product, changes=changes)
