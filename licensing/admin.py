@@ -60,7 +60,7 @@ class EntityAdmin(AuditedAdmin):
 
     def audit_detail(self, form) -> str:
         # The key itself is never recorded, only that a new one was typed.
-        return _("Clave de venta nueva") if getattr(form, "_vending_key", None) is not None else ""
+        return str(_("Clave de venta nueva")) if getattr(form, "_vending_key", None) is not None else ""
 
     @admin.display(boolean=True, description=_("clave de venta"))
     def has_key(self, obj):

@@ -204,3 +204,14 @@ def test_create_entity_records_the_entity_its_license_and_its_administrator(db):
     assert actions == {"entity_created", "license_created", "account_created"}
     assert set(AuditEvent.objects.values_list("actor_label", flat=True)) == {"manage.py create_entity"}
     assert no_secret_in_the_trail("0123456789ABCDEF", "recarga-Solar-2026")
+
+
+def test_an_account_added_in_the_admin_is_recorded_without_its_password(operator_client, entity):
+    data = {"email": "nueva@example.org", "full_name": "Nueva Admin", "identification": "", "entity": entity.pk}
+    data |= {"role": "admin", "password1": STRONG, "password2": STRONG, "usable_password": "true"}
+    response = operator_client.post(reverse("admin:aom_user_add"), data)
+    assert response.status_code == 302
+    event = only("account_created")
+    assert event.entity == entity and event.changes["email"] == [None, "nueva@example.org"]
+    assert not any("password" in name for name in event.changes)
+    assert no_secret_in_the_trail(STRONG)

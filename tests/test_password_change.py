@@ -150,3 +150,18 @@ def test_a_password_the_operator_sets_in_the_admin_is_temporary(client, operator
     assert admin.must_change_password and admin.check_password("temporal-Solar-77")
     event = AuditEvent.objects.get(action="password_reset")
     assert (event.actor, event.entity, event.target_id) == (operator, admin.entity, str(admin.pk))
+
+
+def test_the_operator_changes_their_own_password_on_the_same_audited_page(client, operator):
+    client.force_login(operator)
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302 and response.url == CHANGE
+    assert client.get(CHANGE).status_code == 200
+    assert change(client).status_code == 302
+    operator.refresh_from_db()
+    assert operator.check_password(NEW)
+    assert only_event("password_changed").actor == operator
+
+
+def only_event(action):
+    return AuditEvent.objects.get(action=action)
