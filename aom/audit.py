@@ -11,9 +11,11 @@ recorded change always has its row.
 Never pass a secret (a vending key, a decoder key, a password) in `changes` or `detail`.
 """
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
@@ -104,10 +106,22 @@ def recorded_fields(model: type[Model]) -> list[str]:
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from (the reverse proxy passes it in REMOTE_ADDR)."""
+    """The address the request came from: the audit trail's and the login limits' (settings.
+    AXES_CLIENT_IP_CALLABLE). Behind AOM_PROXY_COUNT reverse proxies (nginx in deploy/), REMOTE_ADDR
+    is the proxy's own; the client is the entry the proxies appended to X-Forwarded-For, counted
+    from the right (entries further left were typed by the client and are not trusted)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or ""
+    proxies = getattr(settings, "AOM_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def snapshot(instance: Model, fields: Iterable[str]) -> dict[str, Any]:

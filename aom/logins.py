@@ -6,7 +6,7 @@ person sees the login page again with a Spanish message saying when to try again
 by itself after the cool-off, or when an administrator unlocks a biller of their entity
 (`licensing:biller_unlock`) or the operator unlocks anyone (Django admin).
 
-Every login, failed login, lockout and unlock is written to the audit trail (`aom.audit`).
+Every login, logout, failed login, lockout and unlock is written to the audit trail (`aom.audit`).
 """
 
 from datetime import timedelta
@@ -17,7 +17,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.db.models import Sum
 from django.shortcuts import render
@@ -122,6 +122,11 @@ def _on_login(sender, request, user, **kwargs):
     audit.record("login", request=request, actor=user)
 
 
+def _on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record("logout", request=request, actor=user)
+
+
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     username = typed_username(request, credentials)
     audit.record("login_failed", request=request, actor_label=username or "", target=_account(username))
@@ -144,5 +149,6 @@ def _on_locked_out(sender, request, username, ip_address, **kwargs):
 def connect() -> None:
     """Connect the audit trail to the login signals (called once from AomConfig.ready)."""
     user_logged_in.connect(_on_login, dispatch_uid="aom.audit.login")
+    user_logged_out.connect(_on_logout, dispatch_uid="aom.audit.logout")
     user_login_failed.connect(_on_login_failed, dispatch_uid="aom.audit.login_failed")
     user_locked_out.connect(_on_locked_out, dispatch_uid="aom.audit.lockout")

@@ -135,6 +135,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail
 AXES_ENABLE_ADMIN = False  # aom.admin registers the attempts with auditing of unlocks
 AXES_VERBOSE = False
+# How many reverse proxies stand between the clients and the app: behind them the client's address
+# is read from X-Forwarded-For (aom.audit.client_ip), for the audit trail and the address locks.
+# Production runs behind nginx (deploy/nginx.conf); the development server is reached directly.
+AOM_PROXY_COUNT = int(os.getenv("AOM_PROXY_COUNT", "0" if DEBUG else "1"))
+AXES_CLIENT_IP_CALLABLE = "aom.audit.client_ip"
 
 # Sessions end after this idle time: each request pushes the expiry forward (aom.middleware).
 SESSION_COOKIE_AGE = int(float(os.getenv("SESSION_IDLE_HOURS", "8")) * 3600)

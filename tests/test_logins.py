@@ -176,6 +176,13 @@ def test_a_login_is_audited_with_who_and_from_where(client, biller):
     assert (event.actor, event.entity, event.ip, event.actor_label) == (biller, biller.entity, "10.3.0.7", biller.email)
 
 
+def test_a_logout_is_audited(client, biller):
+    client.force_login(biller)
+    client.post(reverse("logout"), REMOTE_ADDR="10.3.0.9")
+    event = AuditEvent.objects.get(action="logout")
+    assert (event.actor, event.entity, event.ip) == (biller, biller.entity, "10.3.0.9")
+
+
 def test_a_failed_login_is_audited_in_the_accounts_entity_without_the_password(client, biller):
     try_login(client, " Bruno@Example.org ", "secreto-tecleado", ip="10.3.0.8")
     event = AuditEvent.objects.get(action="login_failed")
@@ -227,3 +234,35 @@ def test_limits_and_idle_time_have_safe_defaults_and_are_read_from_the_environme
     assert defaults == {"limit": 5, "cool_off": 15 * 60, "idle": 8 * 3600, "idle_middleware": True}
     chosen = settings_under(AOM_LOGIN_FAILURE_LIMIT="3", AOM_LOGIN_COOLOFF_MINUTES="60", SESSION_IDLE_HOURS="0.5")
     assert chosen == {"limit": 3, "cool_off": 3600, "idle": 1800, "idle_middleware": True}
+
+
+# -- behind the reverse proxy ----------------------------------------------------------------------
+def behind_nginx(client, username, password, forwarded):
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+def test_behind_the_proxy_each_client_address_is_locked_on_its_own(client, biller, settings):
+    settings.AOM_PROXY_COUNT = 1
+    for n in range(5):
+        behind_nginx(client, f"nadie{n}@example.org", "mala", "10.6.0.1")
+    assert behind_nginx(client, biller.email, f.PASSWORD, "10.6.0.1").status_code == 429
+    # Everyone else reaches the app from the same proxy address, and is not locked out.
+    response = behind_nginx(client, biller.email, f.PASSWORD, "10.6.0.2")
+    assert response.status_code == 302 and logged_in(client)
+    assert AuditEvent.objects.get(action="login").ip == "10.6.0.2"
+
+
+def test_an_address_typed_by_the_client_into_the_header_is_not_trusted(client, biller, settings):
+    settings.AOM_PROXY_COUNT = 1
+    for n in range(5):
+        # nginx appends the real peer; whatever the client sent comes before it.
+        behind_nginx(client, f"nadie{n}@example.org", "mala", f"192.0.2.{n}, 10.6.0.1")
+    assert behind_nginx(client, biller.email, f.PASSWORD, "10.6.0.1").status_code == 429
+
+
+def test_a_malformed_address_is_recorded_as_unknown(client, biller, settings):
+    settings.AOM_PROXY_COUNT = 1
+    behind_nginx(client, biller.email, "mala", "not-an-address")
+    assert AuditEvent.objects.get(action="login_failed").ip is None
