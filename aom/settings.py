@@ -126,12 +126,13 @@ LOGOUT_REDIRECT_URL = "login"
 # last failure. An administrator unlocks a biller; the operator unlocks anyone (see aom.logins).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.getenv("AOM_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.getenv("AOM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, int(os.getenv("AOM_LOGIN_COOLOFF_MINUTES", "15"))))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail)
 AXES_USERNAME_CALLABLE = "aom.logins.typed_username"
 AXES_LOCKOUT_CALLABLE = "aom.logins.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# Not True: a login would clear every failure from its address, other accounts' included.
+AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail
 AXES_ENABLE_ADMIN = False  # aom.admin registers the attempts with auditing of unlocks
 AXES_VERBOSE = False

@@ -64,6 +64,14 @@ def test_another_account_still_logs_in_while_one_is_locked(client, biller, admin
     assert response.status_code == 302 and logged_in(client)
 
 
+def test_logging_in_to_one_account_does_not_clear_the_failures_on_another(client, biller, other_biller):
+    for _ in range(4):
+        try_login(client, biller.email)
+    assert try_login(client, other_biller.email, f.PASSWORD).status_code == 302  # same address
+    client.logout()
+    assert try_login(client, biller.email, ip="10.7.0.1").status_code == 429
+
+
 def test_an_address_is_locked_after_five_failures_on_any_accounts(client, biller):
     for n in range(5):
         response = try_login(client, f"nadie{n}@example.org", ip="10.2.0.1")
