@@ -83,10 +83,6 @@ def locked_usernames(usernames) -> set[str]:
     return {row["username"] for row in rows}
 
 
-def is_locked(user) -> bool:
-    return user.email in locked_usernames([user.email])
-
-
 def unlock(user, *, request) -> int:
     """Clear the account's failed attempts (which also counted against their addresses) and
     record who unlocked it. Returns how many attempt records were cleared."""

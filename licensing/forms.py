@@ -163,7 +163,9 @@ class BillerForm(forms.ModelForm):
 class AuditFilterForm(forms.Form):
     """The audit page's filters: who, what, and from/to dates (all optional)."""
 
-    actor = forms.ModelChoiceField(label=_("Quién"), queryset=User.objects.none(), required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Quién"), queryset=User.objects.none(), required=False, empty_label=_("Todos")
+    )
     action = forms.ChoiceField(label=_("Acción"), required=False)
     start = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())

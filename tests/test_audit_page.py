@@ -49,7 +49,7 @@ def test_the_page_shows_only_the_entitys_trail(office, trail, other_admin):
     response = office.get(PAGE)
     html = response.content.decode()
     assert len(rows(response)) == 5  # the four of the trail and this login
-    assert "Bruno Facturador" in html and "full_name: Bruno → Bruno F." in html
+    assert "Bruno Facturador" in html and "nombre completo: Bruno → Bruno F." in html
     assert "Inicio de sesión fallido" in html
     assert other_admin.email not in html
     assert "desconocido@example.org" not in html
