@@ -87,8 +87,9 @@ def normalise_email(value: str) -> str:
 class BillerForm(forms.ModelForm):
     """Create a biller (password required) or edit one (password blank keeps it)."""
 
+    # Typed by the administrator, so temporary: the biller must change it at the next login.
     password1 = forms.CharField(
-        label=_("Contraseña"),
+        label=_("Contraseña temporal"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -112,7 +113,6 @@ class BillerForm(forms.ModelForm):
         self.instance.role = User.Role.BILLER
         self.fields["full_name"].required = True
         if self.instance.pk:
-            self.fields["password1"].label = _("Contraseña temporal")
             self.fields["password1"].help_text = _(
                 "Déjela en blanco para no cambiarla. Si escribe una, el facturador deberá cambiarla al ingresar."
             )

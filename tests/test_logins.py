@@ -106,6 +106,17 @@ def test_the_cool_off_is_configurable_and_the_lock_lifts_after_it(client, biller
         assert response.status_code == 302 and logged_in(client)
 
 
+def test_the_admin_login_is_limited_too(client, operator):
+    for n in range(5):
+        response = client.post(
+            reverse("admin:login"), {"username": operator.email, "password": "mala"}, REMOTE_ADDR=f"10.8.0.{n}"
+        )
+    assert response.status_code == 429
+    assert "Demasiados intentos fallidos" in response.content.decode()
+    response = client.post(reverse("admin:login"), {"username": operator.email, "password": f.PASSWORD})
+    assert response.status_code == 429 and not logged_in(client)
+
+
 def test_the_administrator_sees_and_unlocks_a_locked_biller(client, admin, biller):
     lock_account(client, biller.email)
     client.force_login(admin)
