@@ -1,7 +1,13 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from aom import audit
 from billing import reports
 from billing.selectors import receipts_for
 
@@ -34,3 +40,19 @@ def home(request):
             customers=entity.customers.count(),
         )
     return render(request, "home.html", ctx)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every account changes its own password here (the menu's "Cambiar contraseña"); an account
+    with a temporary password is sent here until it does (aom.middleware)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        form.user.must_change_password = False  # saved with the new password
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record("password_changed", request=self.request, target=form.user)
+        messages.success(self.request, _("Su contraseña fue cambiada."))
+        return response

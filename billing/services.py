@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aom import audit
 from aom.models import User
 from billing.models import Product, Receipt
 from billing.money import MoneyError, Quote, quote
@@ -45,6 +46,7 @@ def recharge_issue(
     idempotency_key: uuid.UUID,
     expected_total: Decimal | None = None,
     now: datetime | None = None,
+    request=None,
 ) -> Receipt:
     """Issue a recharge of `amount` pesos on `meter`, sold by `biller`: one receipt, one code.
 
@@ -54,7 +56,7 @@ def recharge_issue(
     even when both calls race; that receipt then has `replayed = True` (False on a new one),
     so the page can say it was already issued. `expected_total` is the total the cashier
     confirmed: if the price changed since, nothing is issued. `now` shifts the issue time
-    (demo data only).
+    (demo data only). `request`, when given, gives the audit trail the address the sale came from.
 
     Raises RechargeError with the message for the cashier.
     """
@@ -63,7 +65,7 @@ def recharge_issue(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            return _issue(biller, meter.pk, amount, idempotency_key, expected_total, now)
+            return _issue(biller, meter.pk, amount, idempotency_key, expected_total, now, request)
     except IntegrityError:
         # A concurrent call with the same key committed first: answer with its receipt.
         existing = _existing(biller, idempotency_key)
@@ -82,7 +84,7 @@ def _existing(biller, idempotency_key) -> Receipt | None:
     return receipt
 
 
-def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Receipt:
+def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, request=None) -> Receipt:
     # Lock the meter first: it serialises codes for this meter (TIDs) and repeated submits of
     # one recharge, which always name the same meter.
     # of=("self",): lock the meter row only, not the joined entity and customer rows (locking the
@@ -143,5 +145,6 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         issued_at=now,
         idempotency_key=idempotency_key,
     )
+    audit.record("receipt_issued", request=request, actor=biller, target=receipt, detail=f"{q.total} COP, {q.kwh} kWh")
     receipt.replayed = False
     return receipt

@@ -142,6 +142,8 @@ def admin_pages(d: dict) -> list[str]:
         reverse("licensing:billers"),
         reverse("licensing:biller_add"),
         reverse("licensing:biller_edit", args=[d["biller"].pk]),
+        reverse("licensing:audit"),
+        reverse("password_change"),
     ]
 
 
