@@ -13,6 +13,7 @@ from billing.models import Product, Receipt
 from billing.money import MoneyError, Quote, quote
 from customers.models import Meter
 from licensing.models import License, LicenseError
+from tokens.lifecycle import deliver, prepare_key_change
 from tokens.services import TokenError, credit_code, next_tid
 
 
@@ -96,6 +97,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         raise RechargeError(_("El precio cambió mientras confirmaba. Revise el nuevo valor y confirme de nuevo."))
 
     try:
+        # A key change not yet carried by a code goes first on this receipt (tokens.lifecycle).
+        key_change = prepare_key_change(meter)
         tid = next_tid(meter, now)
         code = credit_code(meter, q.kwh, tid)
     except TokenError as e:
@@ -138,4 +141,5 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         issued_at=now,
         idempotency_key=idempotency_key,
     )
+    deliver(key_change, receipt=receipt)
     return receipt
