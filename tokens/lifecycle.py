@@ -319,8 +319,9 @@ def start_batch(*, admin, key_revision: int | None, base_date: int | None, reque
     return batch
 
 
-def advance_batch(batch: KeyChangeBatch, chunk: int = BATCH_CHUNK) -> KeyChangeBatch:
+def advance_batch(batch: KeyChangeBatch, chunk: int | None = None) -> KeyChangeBatch:
     """Prepare the key change of the next `chunk` meters of the batch (one transaction each)."""
+    chunk = chunk or BATCH_CHUNK
     if batch.finished_at is not None:
         return batch
     done_ids = MeterKey.objects.filter(batch=batch).values("meter_id")
