@@ -117,3 +117,21 @@ def test_billers_and_other_entities_are_kept_out(client, biller, other_admin, me
         assert download(client, meter).status_code == status
         assert client.post(urls[1], {"drn": f.luhn_complete("4799999999")}).status_code == status
     assert not Provisioning.objects.exists() and not MeterReplacement.objects.exists()
+
+
+def test_a_replaced_meter_cannot_be_switched_back_on(client, admin, meter):
+    client.force_login(admin)
+    client.post(reverse("tokens:replace", args=[meter.pk]), {"drn": f.luhn_complete("4799999999")})
+    meter.refresh_from_db()
+    meter.is_active = True  # as the meter form would save it
+    meter.save()
+    meter.refresh_from_db()
+    assert not meter.is_active
+
+
+def test_the_receipt_history_marks_voided_receipts(client, admin, biller, product, meter):
+    receipt = recharge_issue(biller=biller, meter=meter, amount=Decimal("1000"), idempotency_key=uuid.uuid4())
+    client.force_login(admin)
+    assert "ANULADO" not in client.get(reverse("billing:index")).content.decode()
+    client.post(reverse("billing:void", args=[receipt.pk]), {"reason": "Valor equivocado"})
+    assert "ANULADO" in client.get(reverse("billing:index")).content.decode()

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from customers.models import Meter
 from licensing.models import Entity
+from tokens.models import MeterReplacement
 
 ENTITY_KEY_FIELDS = ("supply_group_code", "tariff_index", "key_revision", "key_type", "base_date", "key_derivation")
 
@@ -22,6 +23,9 @@ def remember_meter_key(sender, instance: Meter, raw=False, **kwargs):
     old = Meter.objects.select_related("entity").filter(pk=instance.pk).first()
     if old is not None and effective_params(old) != effective_params(instance):
         remember_key(old)
+    if instance.is_active and MeterReplacement.objects.filter(old_meter_id=instance.pk).exists():
+        # A replaced meter sells no more: it stays inactive whatever a form says.
+        instance.is_active = False
 
 
 @receiver(pre_save, sender=Entity, dispatch_uid="tokens_remember_entity_keys")
