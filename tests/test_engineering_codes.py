@@ -36,6 +36,11 @@ def test_each_engineering_code_reaches_the_simulated_meter(client, admin, biller
     shown = sim(state, "keys", "*" + power.code + "A")
     assert shown["last_result"] == "accepted"
     assert "1500 W" in shown["message"]
+    # The meter enforces it: a 3000 W load trips the relay, which retries and trips again.
+    ran = sim(state, "run", "--hours", "0.17", "--load-w", "3000")
+    assert ran["max_power_w"] == 1500 and ran["power_limit_trips"] >= 2
+    assert ran["energy_kwh"] < 0.5  # less than 10 minutes at 3000 W: cut most of the time
+    assert sim(state, "run", "--hours", "0.1", "--load-w", "1000")["relay"] == "closed"
 
     tamper = issued(issue(client, meter, "clear_tamper"))
     shown = sim(state, "keys", "*" + tamper.code + "A")

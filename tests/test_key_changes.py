@@ -191,3 +191,21 @@ def test_billers_and_other_entities_are_kept_out_of_the_batch(client, admin, bil
         assert client.get(url).status_code == 404
     assert client.post(reverse("tokens:batch_advance", args=[batch.pk])).status_code == 404
     assert KeyChangeBatch.objects.count() == 1
+
+
+def test_an_engineering_document_after_a_key_change_carries_it_first(client, admin, biller, product, meter, tmp_path):
+    state = init_sim(tmp_path, meter)
+    meter.key_revision = 2
+    meter.save()
+    client.force_login(admin)
+    response = client.post(reverse("tokens:meter_codes_issue", args=[meter.pk]), {"kind": "clear_tamper"})
+    doc = EngineeringCode.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    kc = doc.key_change
+    for fmt in ("letter", "80mm", "58mm"):
+        html = client.get(reverse("tokens:document_print", args=[doc.pk, fmt])).content.decode()
+        assert html.index(kc.kct_groups[0]) < html.index(kc.kct_groups[1]) < html.index(doc.code_groups)
+    type_codes(state, kc.kct1, kc.kct2, doc.code)
+    client.force_login(biller)
+    receipt = sell(client, meter, "1000")
+    assert not MeterKey.objects.filter(delivered_receipt=receipt).exists()
+    assert type_codes(state, receipt.code)["credit_kwh"] == float(receipt.kwh)
