@@ -289,7 +289,8 @@ def change_meter_key(
 
 
 # -- batch key change -----------------------------------------------------------------------------
-BATCH_CHUNK = 200
+BATCH_CHUNK = 200  # meters per request of the progress page
+BATCH_TRANSACTION = 50  # meters per transaction
 
 
 def start_batch(*, admin, key_revision: int | None, base_date: int | None, request=None) -> KeyChangeBatch:
@@ -319,8 +320,20 @@ def start_batch(*, admin, key_revision: int | None, base_date: int | None, reque
     return batch
 
 
+def _batch_meter(batch: KeyChangeBatch, meter: Meter) -> None:
+    try:
+        gen = prepare_key_change(meter, batch=batch)
+    except TokenError as e:
+        raise LifecycleError(str(e)) from None
+    if gen is None:
+        # Holds the key already (e.g. changed back): listed in the batch all the same.
+        gen = MeterKey.objects.filter(meter=meter).order_by("-generation").first()
+    if gen.batch_id != batch.pk:
+        MeterKey.objects.filter(pk=gen.pk).update(batch=batch)
+
+
 def advance_batch(batch: KeyChangeBatch, chunk: int | None = None) -> KeyChangeBatch:
-    """Prepare the key change of the next `chunk` meters of the batch (one transaction each)."""
+    """Prepare the key change of the next `chunk` meters of the batch (BATCH_TRANSACTION per transaction)."""
     chunk = chunk or BATCH_CHUNK
     if batch.finished_at is not None:
         return batch
@@ -331,19 +344,18 @@ def advance_batch(batch: KeyChangeBatch, chunk: int | None = None) -> KeyChangeB
         .order_by("pk")
         .values_list("pk", flat=True)[:chunk]
     )
-    for pk in todo:
+    for i in range(0, len(todo), BATCH_TRANSACTION):
+        # Several meters per transaction (a commit costs more than a meter's codes), locked in
+        # primary key order like any other lock on meters, for a moment only.
         with transaction.atomic():
-            meter = _lock(pk)
-            try:
-                gen = prepare_key_change(meter, batch=batch)
-            except TokenError as e:
-                raise LifecycleError(str(e)) from None
-            if gen is not None and gen.batch_id != batch.pk:
-                MeterKey.objects.filter(pk=gen.pk).update(batch=batch)
-            elif gen is None:
-                # Holds the key already (e.g. changed back): record it in the batch all the same.
-                latest = MeterKey.objects.filter(meter=meter).order_by("-generation").first()
-                MeterKey.objects.filter(pk=latest.pk).update(batch=batch)
+            meters = (
+                Meter.objects.select_for_update(of=("self",))
+                .select_related("entity", "customer")
+                .filter(pk__in=todo[i : i + BATCH_TRANSACTION])
+                .order_by("pk")
+            )
+            for meter in meters:
+                _batch_meter(batch, meter)
     with transaction.atomic():
         batch = KeyChangeBatch.objects.select_for_update().get(pk=batch.pk)
         batch.done = MeterKey.objects.filter(batch=batch).values("meter_id").distinct().count()
