@@ -48,6 +48,15 @@ ACTIONS: dict[str, Any] = {
     "receipt_reprinted": _("Comprobante reimpreso"),
     "import": _("Importación de Excel"),
     "export": _("Exportación de datos"),
+    "engineering_code_issued": _("Código de gestión emitido"),
+    "key_change_issued": _("Códigos de cambio de clave emitidos"),
+    "meter_key_changed": _("Clave del medidor cambiada"),
+    "batch_key_change_started": _("Cambio de clave de todos los medidores"),
+    "provisioning_downloaded": _("Archivo de aprovisionamiento descargado"),
+    "meter_replaced": _("Medidor reemplazado"),
+    "void_requested": _("Anulación solicitada"),
+    "receipt_voided": _("Comprobante anulado"),
+    "void_refused": _("Anulación rechazada"),
 }
 
 # Field names that hold secrets: a vending or decoder key, a password, a sealed value.

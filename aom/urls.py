@@ -13,6 +13,7 @@ urlpatterns = [
     path("usuarios/", include("customers.urls")),
     path("facturacion/", include("billing.urls")),
     path("cuenta/", include("licensing.urls")),
+    path("gestion/", include("tokens.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -138,6 +138,12 @@ class Receipt(models.Model):
     def code_groups(self) -> str:
         return format_code(self.code)
 
+    @property
+    def is_voided(self) -> bool:
+        """True once an administrator granted this receipt's void (see ReceiptVoid)."""
+        void = getattr(self, "void", None)  # the missing reverse one-to-one is an AttributeError
+        return void is not None and void.is_granted
+
     def record_print(self, user, format: str, *, as_pdf: bool = False) -> bool:
         """Record one view or download of this receipt; True if it is a copy (not the first)."""
         is_copy = self.prints.exists()
@@ -164,3 +170,39 @@ class ReceiptPrint(models.Model):
 
     def __str__(self):
         return f"{self.receipt} ({self.format})"
+
+
+class ReceiptVoid(models.Model):
+    """A receipt's void ("anulación"): a separate row, since the receipt itself never changes.
+
+    A biller asks for it (REQUESTED); only an administrator grants it (GRANTED) or refuses it
+    (REFUSED). An administrator may also void at once. Only a granted void takes the receipt out
+    of the totals; the receipt keeps its number and shows ANULADO.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Solicitada")
+        GRANTED = "granted", _("Anulado")
+        REFUSED = "refused", _("Rechazada")
+
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="void")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(_("motivo"), max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("anulación")
+        verbose_name_plural = _("anulaciones")
+        indexes = [models.Index(fields=["status"], name="receiptvoid_status")]
+
+    def __str__(self):
+        return f"{self.receipt} ({self.status})"
+
+    @property
+    def is_granted(self) -> bool:
+        return self.status == self.Status.GRANTED

@@ -17,7 +17,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from aom.models import User
-from billing.models import Product, Receipt
+from billing.models import Product, Receipt, ReceiptVoid
 from customers.models import Customer, Meter
 from licensing.models import Entity
 
@@ -43,7 +43,7 @@ class SalesFilter:
     biller: User | None = None
     customer: Customer | None = None
 
-    def receipts(self):
+    def _issued(self):
         since, until = day_bounds(self.start, self.end)
         qs = Receipt.objects.filter(entity=self.entity, issued_at__gte=since, issued_at__lt=until)
         if self.biller is not None:
@@ -51,6 +51,14 @@ class SalesFilter:
         if self.customer is not None:
             qs = qs.filter(customer=self.customer)
         return qs
+
+    def receipts(self):
+        """The receipts that count: issued in the range, not voided."""
+        return self._issued().exclude(void__status=ReceiptVoid.Status.GRANTED)
+
+    def voided(self):
+        """The voided receipts issued in the range: listed apart, never in the totals."""
+        return self._issued().filter(void__status=ReceiptVoid.Status.GRANTED)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,37 @@ def totals_of(qs, *, detailed: bool = False) -> Totals:
 
 def sales_summary(f: SalesFilter, *, detailed: bool = False) -> Totals:
     return totals_of(f.receipts(), detailed=detailed)
+
+
+def voided_summary(f: SalesFilter) -> Totals:
+    """How many receipts of the filter were voided and what they came to (not in any total)."""
+    return totals_of(f.voided())
+
+
+@dataclass(frozen=True)
+class VoidedRow:
+    number: str
+    customer_name: str
+    issued_at: datetime  # local time
+    total: Decimal
+    reason: str
+    voided_at: datetime | None
+
+
+def voided_rows(f: SalesFilter) -> list[VoidedRow]:
+    tz = local_tz()
+    qs = f.voided().order_by("issued_at", "number").select_related("void")
+    return [
+        VoidedRow(
+            r.full_number,
+            r.customer_name,
+            r.issued_at.astimezone(tz),
+            r.total,
+            r.void.reason,
+            r.void.decided_at.astimezone(tz) if r.void.decided_at else None,
+        )
+        for r in qs
+    ]
 
 
 @dataclass(frozen=True)
@@ -131,6 +170,8 @@ class Cashup:
     end: date
     days: list[CashupDay]
     totals: Totals
+    voided: list = field(default_factory=list)
+    voided_totals: Totals = Totals()
 
 
 def cashup(entity: Entity, biller: User, start: date, end: date) -> Cashup:
@@ -151,7 +192,9 @@ def cashup(entity: Entity, biller: User, start: date, end: date) -> Cashup:
     ):
         r.local_issued_at = r.issued_at.astimezone(tz)
         days[r.local_issued_at.date()].receipts.append(r)
-    return Cashup(biller, start, end, list(days.values()), totals_of(qs, detailed=True))
+    return Cashup(
+        biller, start, end, list(days.values()), totals_of(qs, detailed=True), voided_rows(f), voided_summary(f)
+    )
 
 
 # -- subsidy -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from billing.models import Product, Receipt
 from billing.money import MoneyError, Quote, quote
 from customers.models import Meter
 from licensing.models import License, LicenseError
+from tokens.lifecycle import deliver, prepare_key_change
 from tokens.services import TokenError, credit_code, next_tid
 
 
@@ -103,6 +104,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, reque
         raise RechargeError(_("El precio cambió mientras confirmaba. Revise el nuevo valor y confirme de nuevo."))
 
     try:
+        # A key change not yet carried by a code goes first on this receipt (tokens.lifecycle).
+        key_change = prepare_key_change(meter)
         tid = next_tid(meter, now)
         code = credit_code(meter, q.kwh, tid)
     except TokenError as e:
@@ -146,5 +149,6 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, reque
         idempotency_key=idempotency_key,
     )
     audit.record("receipt_issued", request=request, actor=biller, target=receipt, detail=f"{q.total} COP, {q.kwh} kWh")
+    deliver(key_change, receipt=receipt)
     receipt.replayed = False
     return receipt

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views, views_reports
+from billing import views, views_reports, views_void
 
 app_name = "billing"
 
@@ -13,8 +13,12 @@ urlpatterns = [
     path("nuevo/usuario/", views.lookup, name="lookup"),
     path("nuevo/valor/", views.quote, name="quote"),
     path("comprobante/<int:pk>/", views.done, name="done"),
+    path("comprobante/<int:pk>/anular/", views_void.void, name="void"),  # before <format>
     path("comprobante/<int:pk>/<str:format>/", views.receipt, name="receipt"),
     path("comprobante/<int:pk>/<str:format>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    # Voided receipts
+    path("anulaciones/", views_void.void_requests, name="void_requests"),
+    path("anulaciones/<int:pk>/decidir/", views_void.void_decide, name="void_decide"),
     # Reports
     path("reporte/", views_reports.sales_report, name="report"),
     path("reporte/pdf/", views_reports.sales_report_pdf, name="report_pdf"),

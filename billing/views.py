@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aom import audit
 from aom.access import admin_required, entity_member_required, get_for_entity
 from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters, normalise_identification
-from billing.models import Product, Receipt, ReceiptPrint
+from billing.models import Product, Receipt, ReceiptPrint, ReceiptVoid
 from billing.money import MoneyError, format_pesos, parse_amount
 from billing.receipts import FORMATS, render_receipt_html, render_receipt_pdf
 from billing.selectors import receipts_for, search_receipts
@@ -95,7 +96,7 @@ def index(request):
         "subtotal",
         "total",
         "issued_at",
-    )
+    ).annotate(voided=Exists(ReceiptVoid.objects.filter(receipt=OuterRef("pk"), status=ReceiptVoid.Status.GRANTED)))
     # One row more than a page tells whether there is a next page, without counting a table
     # that may hold millions of receipts.
     start = (page - 1) * PAGE_SIZE

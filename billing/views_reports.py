@@ -85,6 +85,8 @@ def sales_report(request):
             filter=f,
             filter_description=_filter_description(form, f),
             totals=reports.sales_summary(f),
+            voided=reports.voided_rows(f),
+            voided_totals=reports.voided_summary(f),
             query=request.GET.urlencode(),
         )
     return render(request, "reports/sales.html", context, status=200 if form.is_valid() else 400)
@@ -108,6 +110,8 @@ def sales_report_pdf(request):
         "filter_description": _filter_description(form, f),
         "rows": list(reports.sales_rows(f)),
         "totals": reports.sales_summary(f, detailed=True),
+        "voided": reports.voided_rows(f),
+        "voided_totals": reports.voided_summary(f),
         "generated_by": request.user,
         "generated_at": timezone.localtime(),
         "entity": request.user.entity,
@@ -162,6 +166,22 @@ def sales_xlsx(f: reports.SalesFilter, user, description: str) -> bytes:
     ws.append([_bold(ws, _("Subtotal")), _typed_cell(ws, t.subtotal, MONEY_FORMAT)])
     ws.append([_bold(ws, _("IVA")), _typed_cell(ws, t.iva, MONEY_FORMAT)])
     ws.append([_bold(ws, _("Total")), _typed_cell(ws, t.total, MONEY_FORMAT)])
+    voided = reports.voided_rows(f)
+    if voided:
+        ws.append([])
+        ws.append([_bold(ws, _("Comprobantes anulados (no suman en los totales)"))])
+        for v in voided:
+            ws.append(
+                [
+                    safe_value(ws, v.number),
+                    safe_value(ws, v.customer_name),
+                    None,
+                    v.issued_at.replace(tzinfo=None),
+                    safe_value(ws, v.reason),
+                    None,
+                    v.total,
+                ]
+            )
     return _xlsx(wb)
 
 
@@ -292,5 +312,6 @@ def dashboard(request):
         "days": [d for d in days if d.count],
         "billers": billers,
         "totals": reports.totals_of(reports.SalesFilter(request.user.entity, start, today).receipts()),
+        "voided_totals": reports.voided_summary(reports.SalesFilter(request.user.entity, start, today)),
     }
     return render(request, "reports/dashboard.html", context)

@@ -4,6 +4,7 @@
     python firmware/simulate.py --state FILE init --decoder-key HEX --drn DRN [--ti TI] [--krn N] [--kt N]
                                                    [--ken N] [--base-date 1993|2014|2035] [--entity NAME]
                                                    [--battery-cut]
+    python firmware/simulate.py --state FILE init --provision PROVISIONING.json   # the platform's file
     python firmware/simulate.py --state FILE keys "KEYS"      # e.g. "*23716100501183194197A"
     python firmware/simulate.py --state FILE run --hours H --load-w W [--battery-v V]
     python firmware/simulate.py --state FILE show [--json]
@@ -148,14 +149,15 @@ def build_parser():
     p.add_argument("--now", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     i = sub.add_parser("init", help="factory set-up with a decoder key")
-    i.add_argument("--decoder-key", required=True, type=decoder_key)
-    i.add_argument("--drn", required=True, type=drn)
-    i.add_argument("--ti", type=int_in(0, 99, "--ti"), default=1)
-    i.add_argument("--krn", type=int_in(1, 9, "--krn"), default=1)
-    i.add_argument("--kt", type=int_in(0, 3, "--kt"), default=2)
-    i.add_argument("--ken", type=int_in(0, 255, "--ken"), default=255)
-    i.add_argument("--base-date", type=int, choices=dates.BASE_DATES, default=1993)
-    i.add_argument("--entity", default="AOM", type=entity_name)
+    i.add_argument("--provision", metavar="FILE", help="the provisioning file downloaded from the platform")
+    i.add_argument("--decoder-key", type=decoder_key)
+    i.add_argument("--drn", type=drn)
+    i.add_argument("--ti", type=int_in(0, 99, "--ti"), default=None)
+    i.add_argument("--krn", type=int_in(1, 9, "--krn"), default=None)
+    i.add_argument("--kt", type=int_in(0, 3, "--kt"), default=None)
+    i.add_argument("--ken", type=int_in(0, 255, "--ken"), default=None)
+    i.add_argument("--base-date", type=int, choices=dates.BASE_DATES, default=None)
+    i.add_argument("--entity", default=None, type=entity_name)
     i.add_argument("--battery-cut", action="store_true", help="open the relay below 22.0 V (back at 24.0 V)")
     k = sub.add_parser("keys", help="press keys")
     k.add_argument("keys", type=key_string)
@@ -167,6 +169,58 @@ def build_parser():
     for each in (i, k, r, sub.choices["show"]):
         each.add_argument("--json", action="store_true", dest="sub_json", help="print one JSON object")
     return p
+
+
+INIT_DEFAULTS = {"ti": 1, "krn": 1, "kt": 2, "ken": 255, "base_date": 1993, "entity": "AOM"}
+
+
+def read_provision(path):
+    """The provisioning file (JSON) the platform gives once per meter, checked field by field."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as e:
+        raise UsageError("cannot read --provision %s: %s" % (path, e.strerror)) from None
+    except ValueError:
+        raise UsageError("--provision %s is not a provisioning file (JSON expected)" % path) from None
+    if not isinstance(data, dict) or data.get("format") != "aom-provisioning-1":
+        raise UsageError("--provision %s is not an AOM provisioning file" % path)
+    checks = {
+        "decoder_key": decoder_key,
+        "drn": drn,
+        "ti": int_in(0, 99, "ti"),
+        "krn": int_in(1, 9, "krn"),
+        "kt": int_in(0, 3, "kt"),
+        "ken": int_in(0, 255, "ken"),
+        "base_date": int_in(1993, 2035, "base_date"),
+        "entity": entity_name,
+    }
+    out = {}
+    for name, check in checks.items():
+        if name not in data:
+            raise UsageError("--provision %s has no %s" % (path, name))
+        try:
+            out[name] = check(str(data[name]))
+        except argparse.ArgumentTypeError as e:
+            raise UsageError("--provision %s: %s" % (path, e)) from None
+    if out["base_date"] not in dates.BASE_DATES:
+        raise UsageError("--provision %s: base_date must be 1993, 2014 or 2035" % path)
+    return out
+
+
+def init_values(args):
+    """What `init` loads: the provisioning file, or else the options (with their defaults)."""
+    if args.provision:
+        if args.decoder_key or args.drn:
+            raise UsageError("give either --provision or --decoder-key and --drn, not both")
+        return read_provision(args.provision)
+    if not (args.decoder_key and args.drn):
+        raise UsageError("init needs --decoder-key and --drn (or --provision FILE)")
+    values = {"decoder_key": args.decoder_key, "drn": args.drn}
+    for name, default in INIT_DEFAULTS.items():
+        given = getattr(args, name)
+        values[name] = default if given is None else given
+    return values
 
 
 class Sim:
@@ -258,6 +312,7 @@ def main(argv=None):
     try:
         args = build_parser().parse_args(argv)
         now = host_now(args)
+        init = init_values(args) if args.command == "init" else None
     except UsageError as e:
         print("simulate.py: error: %s" % e, file=sys.stderr)
         return 2
@@ -286,14 +341,14 @@ def main(argv=None):
         m = sim.meter
         if cmd == "init":
             m.setup(
-                args.decoder_key,
-                args.drn,
-                ti=args.ti,
-                krn=args.krn,
-                kt=args.kt,
-                ken=args.ken,
-                base_date=args.base_date,
-                entity=args.entity,
+                init["decoder_key"],
+                init["drn"],
+                ti=init["ti"],
+                krn=init["krn"],
+                kt=init["kt"],
+                ken=init["ken"],
+                base_date=init["base_date"],
+                entity=init["entity"],
                 battery_cut=1 if args.battery_cut else 0,
             )
         else:

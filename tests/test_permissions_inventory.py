@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-NAMESPACES = ("customers", "billing", "licensing")
-MATRICES = ["test_permissions_core.py", "test_permissions_billing.py", "test_permissions_reports.py"]
+NAMESPACES = ("customers", "billing", "licensing", "tokens")
+MATRICES = [
+    "test_permissions_core.py",
+    "test_permissions_billing.py",
+    "test_permissions_reports.py",
+    "test_permissions_lifecycle.py",
+]
 
 
 def platform_routes():

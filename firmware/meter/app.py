@@ -17,6 +17,7 @@ small interfaces), the clock is a function returning seconds since
 from meter import VERSION, lockout, registers, screen
 from meter.decoder import ACCEPTED, INVALID, Decoder
 from meter.keys import MSG, Keys
+from meter.power_limit import PowerLimit, setting_message
 from meter.state import State
 
 try:
@@ -57,6 +58,7 @@ class Meter:
         self.state = State()
         self.decoder = Decoder(self.state)
         self.keys = Keys(self)
+        self.power_limit = PowerLimit()
         self.message = []
         self.last_result = None
         self.relay = False
@@ -175,7 +177,11 @@ class Meter:
             return ["Código aceptado", "Límite de potencia %d W" % info[1]]
         if kind == "test":
             return ["Prueba del medidor", "Versión %s" % self.version, "Clave KRN %d" % self.state.krn]
-        return ["Código aceptado", "Ajuste recibido"]
+        return setting_message(info[1], self._setting_value(info[1]))
+
+    def _setting_value(self, sub):
+        s = self.state
+        return {2: s.tariff, 6: s.unbalance_w, 7: s.water_factor}.get(sub, 0)
 
     def check_password(self, pw):
         s = self.state
@@ -223,6 +229,8 @@ class Meter:
                 self.power_w = delta * 3600 // dt
             if delta > 0:
                 self._unsaved_wh += registers.consume(s, delta)
+            if self.power_limit.update(s.max_power_w, self.power_w, now):
+                self.message = self.power_limit.message(s.max_power_w, now)
         if self._unsaved_wh >= SAVE_WH or (self._unsaved_wh and now - self._saved_at >= SAVE_S):
             self.save()
         if self.update_relay():
@@ -233,7 +241,7 @@ class Meter:
 
     def update_relay(self):
         """Apply the relay rule; True when the relay changed."""
-        closed = registers.relay_closed(self.state, self.battery_mv)
+        closed = registers.relay_closed(self.state, self.battery_mv) and not self.power_limit.tripped()
         changed = closed != self.relay
         if changed or not self._relay_set:
             self.relay = closed
@@ -265,6 +273,8 @@ class Meter:
             "energy_kwh": s.energy_wh / 1000,
             "power_w": self.power_w,
             "relay": "closed" if self.relay else "open",
+            "max_power_w": s.max_power_w,
+            "power_limit_trips": self.power_limit.trips,
             "last_result": self.last_result,
             "tid_memory": list(s.tids),
             "locked_s": lockout.remaining(s, self.now()),

@@ -205,7 +205,7 @@ def test_management_and_test_code_messages():
     type_keys(m, "*" + management_code(0, token.amount_field(2000), 10) + "A")
     assert m.message == ["Código aceptado", "Límite de potencia 2000 W"]
     type_keys(m, "*" + management_code(2, token.amount_field(5), 11) + "A")
-    assert m.message == ["Código aceptado", "Ajuste recibido"]
+    assert m.message == ["Código aceptado", "Tarifa 5: sin efecto en este medidor"]
     test_code = token.encode_words(token.CLASS_TEST, 0x0FFF, 0xFFFF, 0xFF00, sta(DK))
     type_keys(m, "*" + test_code + "A")
     assert m.message[0] == "Prueba del medidor"
