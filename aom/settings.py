@@ -205,6 +205,10 @@ if not DEBUG:
     # HSTS is sent by the reverse proxy (deploy/nginx.conf), for the files it serves itself too.
     SILENCED_SYSTEM_CHECKS = ["security.W004"]
 
+# Error pages and error reports hide the variables marked with sensitive_variables (vending and
+# decoder keys) even with DEBUG on: Django's own filter does so only with DEBUG off.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "aom.errors.AlwaysSafeExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,14 +12,37 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 PREFIX = "v1:"
+
+
+class Secret(bytes):
+    """Bytes that never print: an opened secret (a vending key) shows as <secret> in a repr, a
+    log line, an exception message or an error page's frame variables. Use it as bytes."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<secret>"
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        return "<secret>"
+
+    def hex(self, *args):
+        raise TypeError("a Secret is not shown as hex")
+
+    def __reduce__(self):
+        raise TypeError("a Secret is not picklable")
 
 
 class SecretError(Exception):
     """A stored secret cannot be decrypted (wrong AOM_FIELD_KEY or tampered data)."""
 
 
+@sensitive_variables()
 def _aead() -> AESGCM:
     try:
         key = bytes.fromhex(settings.AOM_FIELD_KEY)
@@ -30,13 +53,15 @@ def _aead() -> AESGCM:
     return AESGCM(key)
 
 
+@sensitive_variables()
 def seal(plaintext: bytes, context: str) -> str:
     nonce = os.urandom(12)
     sealed = _aead().encrypt(nonce, plaintext, context.encode())
     return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
 
 
-def unseal(stored: str, context: str) -> bytes:
+@sensitive_variables()
+def unseal(stored: str, context: str) -> Secret:
     if not stored.startswith(PREFIX):
         raise SecretError("Unknown secret format.")
     try:
@@ -44,6 +69,6 @@ def unseal(stored: str, context: str) -> bytes:
     except (binascii.Error, ValueError):
         raise SecretError("Corrupt secret.") from None
     try:
-        return _aead().decrypt(raw[:12], raw[12:], context.encode())
+        return Secret(_aead().decrypt(raw[:12], raw[12:], context.encode()))
     except InvalidTag:
         raise SecretError("The secret does not decrypt with this AOM_FIELD_KEY.") from None
