@@ -157,6 +157,15 @@ class Entity(models.Model):
             raise secretbox.SecretError("The entity has no vending key.")
         return secretbox.unseal(self.vending_key_sealed, self._secret_context())
 
+    @sensitive_variables()
+    def reseal_vending_key(self, *, old_key: str, new_key: str) -> None:
+        """Seal the stored vending key again under another AOM_FIELD_KEY (SecretError if it
+        does not open under `old_key`). The caller saves; see `manage.py rotate_field_key`."""
+        if self.vending_key_sealed:
+            self.vending_key_sealed = secretbox.reseal(
+                self.vending_key_sealed, self._secret_context(), old_key=old_key, new_key=new_key
+            )
+
     @property
     def has_vending_key(self) -> bool:
         return bool(self.vending_key_sealed)

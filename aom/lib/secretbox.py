@@ -43,9 +43,10 @@ class SecretError(Exception):
 
 
 @sensitive_variables()
-def _aead() -> AESGCM:
+def _aead(field_key: str | None = None) -> AESGCM:
+    """The cipher under `field_key` (64 hex digits), by default settings.AOM_FIELD_KEY."""
     try:
-        key = bytes.fromhex(settings.AOM_FIELD_KEY)
+        key = bytes.fromhex(settings.AOM_FIELD_KEY if field_key is None else field_key)
     except ValueError:
         raise SecretError("AOM_FIELD_KEY is not hexadecimal.") from None
     if len(key) != 32:
@@ -54,14 +55,21 @@ def _aead() -> AESGCM:
 
 
 @sensitive_variables()
-def seal(plaintext: bytes, context: str) -> str:
+def reseal(stored: str, context: str, *, old_key: str, new_key: str) -> str:
+    """`stored` opened under `old_key` and sealed again under `new_key` (SecretError if it does
+    not open). For `manage.py rotate_field_key`."""
+    return seal(unseal(stored, context, field_key=old_key), context, field_key=new_key)
+
+
+@sensitive_variables()
+def seal(plaintext: bytes, context: str, *, field_key: str | None = None) -> str:
     nonce = os.urandom(12)
-    sealed = _aead().encrypt(nonce, plaintext, context.encode())
+    sealed = _aead(field_key).encrypt(nonce, plaintext, context.encode())
     return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
 
 
 @sensitive_variables()
-def unseal(stored: str, context: str) -> Secret:
+def unseal(stored: str, context: str, *, field_key: str | None = None) -> Secret:
     if not stored.startswith(PREFIX):
         raise SecretError("Unknown secret format.")
     try:
@@ -69,6 +77,6 @@ def unseal(stored: str, context: str) -> Secret:
     except (binascii.Error, ValueError):
         raise SecretError("Corrupt secret.") from None
     try:
-        return Secret(_aead().decrypt(raw[:12], raw[12:], context.encode()))
+        return Secret(_aead(field_key).decrypt(raw[:12], raw[12:], context.encode()))
     except InvalidTag:
         raise SecretError("The secret does not decrypt with this AOM_FIELD_KEY.") from None
