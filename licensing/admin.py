@@ -5,7 +5,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from licensing.forms import EntityAdminForm
+from licensing.forms import EntityAdminForm, LicenseAdminForm
 from licensing.models import Entity, License
 
 
@@ -67,6 +67,7 @@ class EntityAdmin(admin.ModelAdmin):
 
 @admin.register(License)
 class LicenseAdmin(admin.ModelAdmin):
+    form = LicenseAdminForm
     list_display = ["entity", "valid_until", "max_customers", "range", "used", "left"]
     list_select_related = ["entity"]
     list_filter = ["entity"]

@@ -5,8 +5,9 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from aom.lib import fields as ascii_fields
 from aom.models import User
-from licensing.models import Entity, parse_vending_key
+from licensing.models import Entity, License, parse_vending_key
 
 
 class EntityAdminForm(forms.ModelForm):
@@ -43,6 +44,7 @@ class EntityAdminForm(forms.ModelForm):
             "base_date",
             "key_derivation",
         ]
+        field_classes = {"key_revision": ascii_fields.IntegerField}
 
     @sensitive_variables("typed", "key")
     def clean(self):
@@ -75,6 +77,19 @@ class EntityAdminForm(forms.ModelForm):
             entity.save()
             self._save_m2m()
         return entity
+
+
+class LicenseAdminForm(forms.ModelForm):
+    """A license as the operator types it: its numbers in the digits 0-9 only."""
+
+    class Meta:
+        model = License
+        fields = ["entity", "valid_until", "max_customers", "receipt_prefix", "receipt_from", "receipt_to"]
+        field_classes = {
+            "max_customers": ascii_fields.IntegerField,
+            "receipt_from": ascii_fields.IntegerField,
+            "receipt_to": ascii_fields.IntegerField,
+        }
 
 
 def normalise_email(value: str) -> str:
