@@ -236,7 +236,7 @@ def test_the_vending_key_can_come_from_standard_input(tmp_path):
             "manage.py",
             "shell",
             "-c",
-            "from licensing.models import Entity; print(Entity.objects.get().vending_key().hex())",
+            "from licensing.models import Entity; print(bytes(Entity.objects.get().vending_key()).hex())",
         ],
         cwd=ROOT,
         env=env,
