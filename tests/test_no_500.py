@@ -216,6 +216,16 @@ def test_the_pdfs_themselves_answer_far_dates_with_400(world, admin):
     assert client.get(reverse("billing:subsidy_pdf"), {"month": "9999-12"}).status_code == 400
 
 
+@pytest.mark.parametrize("name", ["billing:index", "billing:new", "billing:lookup", "customers:list"])
+def test_a_nul_character_in_the_query_string_is_a_400(world, admin, name):
+    # PostgreSQL cannot compare a string holding NUL: without the guard, a search answers 500 there.
+    client = Client()
+    client.force_login(admin)
+    response = client.get(reverse(name), {"q": "a\x00", "identification": "12\x00"})
+    assert response.status_code == 400
+    assert "carácter no válido" in response.content.decode()
+
+
 def test_the_issue_reports_cases_answer_with_a_message(world, admin):
     """The cases of the issue, each by name."""
     client = Client()
