@@ -11,9 +11,11 @@ recorded change always has its row.
 Never pass a secret (a vending key, a decoder key, a password) in `changes` or `detail`.
 """
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +38,12 @@ ACTIONS: dict[str, Any] = {
     "product_changed": _("Producto modificado"),
     "biller_created": _("Facturador creado"),
     "biller_changed": _("Facturador modificado"),
+    "license_created": _("Licencia creada"),
     "license_changed": _("Licencia modificada"),
+    "entity_created": _("Entidad creada"),
     "entity_changed": _("Entidad modificada"),
+    "account_created": _("Cuenta creada"),
+    "account_changed": _("Cuenta modificada"),
     "receipt_issued": _("Comprobante emitido"),
     "receipt_reprinted": _("Comprobante reimpreso"),
     "import": _("Importación de Excel"),
@@ -69,7 +75,7 @@ def record(
     if entity is None and target is not None:
         entity = getattr(target, "entity", None)
     for name in changes or {}:
-        if name.lower().endswith(_SECRET_SUFFIXES):
+        if is_secret(name):
             raise ValueError(f"The audit trail never records a secret field ({name}).")
     return AuditEvent.objects.create(
         actor=actor,
@@ -85,11 +91,37 @@ def record(
     )
 
 
+def is_secret(name: str) -> bool:
+    return name.lower().endswith(_SECRET_SUFFIXES)
+
+
+def label(action: str) -> str:
+    """The label shown to people for an action code (the code itself for an unknown one)."""
+    return str(ACTIONS.get(action, action))
+
+
+def recorded_fields(model: type[Model]) -> list[str]:
+    """The model's own columns that the trail may show before and after (never a secret)."""
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and not is_secret(f.name)]
+
+
 def client_ip(request) -> str | None:
-    """The address the request came from (the reverse proxy passes it in REMOTE_ADDR)."""
+    """The address the request came from: the audit trail's and the login limits' (settings.
+    AXES_CLIENT_IP_CALLABLE). Behind AOM_PROXY_COUNT reverse proxies (nginx in deploy/), REMOTE_ADDR
+    is the proxy's own; the client is the entry the proxies appended to X-Forwarded-For, counted
+    from the right (entries further left were typed by the client and are not trusted)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or ""
+    proxies = getattr(settings, "AOM_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def snapshot(instance: Model, fields: Iterable[str]) -> dict[str, Any]:

@@ -1,6 +1,9 @@
+import time
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,57 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account with a temporary password may open only the password change page (and log
+    out, or switch language) until it has chosen its own password."""
+
+    ALLOWED = {"password_change", "logout", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return None
+        if request.resolver_match.view_name in self.ALLOWED:
+            return None
+        return redirect("password_change")
+
+
+SESSION_TOUCHED = "_aom_touched"
+TOUCH_EVERY_SECONDS = 60
+
+
+def touch_session(session) -> None:
+    session[SESSION_TOUCHED] = int(time.time())
+
+
+def touch_session_on_login(sender, request, user, **kwargs):
+    touch_session(request.session)
+
+
+class SessionIdleMiddleware:
+    """A session ends after SESSION_COOKIE_AGE without a request: each request pushes its expiry
+    forward. The push is a write, so it is done at most once a minute, not on every request
+    (SESSION_SAVE_EVERY_REQUEST would add a write to every cashier's click)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None:
+            return response
+        if session.modified or time.time() - session.get(SESSION_TOUCHED, 0) >= TOUCH_EVERY_SECONDS:
+            touch_session(session)
+        return response
 
 
 def refuse_nul_characters(get_response):

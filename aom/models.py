@@ -5,7 +5,9 @@ the entity's back office, a biller ("facturador") sells recharges at a recharge 
 operator is a Django superuser without an entity and works in the Django admin only.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("activo"), default=True)
     is_staff = models.BooleanField(_("acceso al admin"), default=False)
     date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
+    # Set when an administrator (or the operator) gives the account a temporary password: every
+    # page but the password change sends the person there until they choose their own.
+    must_change_password = models.BooleanField(_("debe cambiar la contraseña"), default=False)
 
     objects = UserManager()
 
@@ -150,3 +155,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+    def changes_text(self) -> str:
+        """`field: before → after; …`, as the audit page and its export show the changes, each
+        field by its name shown to people when the target's model still has it."""
+        parts = []
+        for name, values in (self.changes or {}).items():
+            before, after = values if isinstance(values, list) and len(values) == 2 else (None, values)
+            label = self._field_label(name)
+            parts.append(f"{label}: {'—' if before is None else before} → {'—' if after is None else after}")
+        return "; ".join(parts)
+
+    def _field_label(self, name: str) -> str:
+        try:
+            return str(apps.get_model(self.target_type)._meta.get_field(name).verbose_name)
+        except (LookupError, ValueError, FieldDoesNotExist):
+            return name

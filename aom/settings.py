@@ -8,6 +8,7 @@ Production sets at least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and AOM_FIELD_K
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -92,12 +93,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "aom.middleware.SessionIdleMiddleware",
     "aom.middleware.ChosenLanguageMiddleware",
     "aom.middleware.refuse_nul_characters",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +109,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "aom.middleware.PasswordChangeRequiredMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (aom.logins).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy on every page: scripts only from our own static files, never inline
@@ -161,6 +167,30 @@ AUTH_USER_MODEL = "aom.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins (django-axes): after AOM_LOGIN_FAILURE_LIMIT failures within the cool-off, the
+# account and the address are each refused until AOM_LOGIN_COOLOFF_MINUTES have passed since the
+# last failure. An administrator unlocks a biller; the operator unlocks anyone (see aom.logins).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.getenv("AOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, int(os.getenv("AOM_LOGIN_COOLOFF_MINUTES", "15"))))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail)
+AXES_USERNAME_CALLABLE = "aom.logins.typed_username"
+AXES_LOCKOUT_CALLABLE = "aom.logins.lockout_response"
+# Not True: a login would clear every failure from its address, other accounts' included.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail
+AXES_ENABLE_ADMIN = False  # aom.admin registers the attempts with auditing of unlocks
+AXES_VERBOSE = False
+# How many reverse proxies stand between the clients and the app: behind them the client's address
+# is read from X-Forwarded-For (aom.audit.client_ip), for the audit trail and the address locks.
+# Production runs behind nginx (deploy/nginx.conf); the development server is reached directly.
+AOM_PROXY_COUNT = int(os.getenv("AOM_PROXY_COUNT", "0" if DEBUG else "1"))
+AXES_CLIENT_IP_CALLABLE = "aom.audit.client_ip"
+
+# Sessions end after this idle time: each request pushes the expiry forward (aom.middleware).
+SESSION_COOKIE_AGE = int(float(os.getenv("SESSION_IDLE_HOURS", "8")) * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("contrasena/", views.PasswordChangeView.as_view(), name="password_change"),
     path("usuarios/", include("customers.urls")),
     path("facturacion/", include("billing.urls")),
     path("cuenta/", include("licensing.urls")),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aom import audit
 from aom.lib.secretbox import SecretError
 from aom.models import User
 from billing.models import Product, Receipt
@@ -82,6 +83,7 @@ def recharge_issue(
     idempotency_key: uuid.UUID,
     expected_total: Decimal | None = None,
     now: datetime | None = None,
+    request=None,
 ) -> Receipt:
     """Issue a recharge of `amount` pesos on `meter`, sold by `biller`: one receipt, one code.
 
@@ -90,6 +92,7 @@ def recharge_issue(
     `idempotency_key` (a double click, a resubmitted form) returns the receipt already issued,
     even when both calls race. `expected_total` is the total the cashier confirmed: if the
     price changed since, nothing is issued. `now` shifts the issue time (demo data only).
+    `request`, when given, gives the audit trail the address the sale came from.
 
     Raises RechargeError with the message for the cashier.
     """
@@ -98,7 +101,7 @@ def recharge_issue(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            return _issue(biller, meter.pk, amount, idempotency_key, expected_total, now)
+            return _issue(biller, meter.pk, amount, idempotency_key, expected_total, now, request)
     except IntegrityError:
         # A concurrent call with the same key committed first: answer with its receipt.
         existing = _existing(biller, idempotency_key)
@@ -114,7 +117,7 @@ def _existing(biller, idempotency_key) -> Receipt | None:
     return Receipt.objects.filter(idempotency_key=idempotency_key, entity_id=biller.entity_id).first()
 
 
-def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Receipt:
+def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, request=None) -> Receipt:
     # Lock the meter first: it serialises codes for this meter (TIDs) and repeated submits of
     # one recharge, which always name the same meter.
     # of=("self",): lock the meter row only, not the joined entity and customer rows (locking the
@@ -177,4 +180,5 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         issued_at=now,
         idempotency_key=idempotency_key,
     )
+    audit.record("receipt_issued", request=request, actor=biller, target=receipt, detail=f"{q.total} COP, {q.kwh} kWh")
     return receipt

@@ -2,6 +2,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aom import audit
 from aom.access import admin_required, entity_member_required, get_for_entity
 from aom.lib.numbers import page_number
 from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters, normalise_identification
@@ -20,6 +22,7 @@ from billing.services import RechargeError, product_for, recharge_issue, recharg
 from customers.models import Customer, Meter
 
 PAGE_SIZE = 25
+PRODUCT_FIELDS = ["description", "iva_percent", "price_per_kwh"]
 
 
 def _get_receipt(request, pk: int) -> Receipt:
@@ -41,6 +44,17 @@ def _new_url(identification: str, meter: Meter, amount) -> str:
         + "?"
         + urlencode({"identification": identification, "meter": meter.pk, "amount": amount})
     )
+
+
+def _record_print(request, receipt: Receipt, format: str, *, as_pdf: bool = False) -> bool:
+    """Record this view or download; every one after the first is a reprint in the audit trail."""
+    with transaction.atomic():
+        is_copy = receipt.record_print(request.user, format, as_pdf=as_pdf)
+        if is_copy:
+            audit.record(
+                "receipt_reprinted", request=request, target=receipt, detail=format + (" PDF" if as_pdf else "")
+            )
+    return is_copy
 
 
 def _product(request) -> Product:
@@ -89,10 +103,17 @@ def product(request):
 @require_POST
 @admin_required
 def product_save(request):
-    form = ProductForm(request.POST, instance=_product(request))
+    product = _product(request)
+    before = audit.snapshot(product, PRODUCT_FIELDS) if product.pk else {}
+    form = ProductForm(request.POST, instance=product)
     if not form.is_valid():
         return render(request, "billing/product.html", {"form": form}, status=400)
-    form.save()
+    with transaction.atomic():
+        form.save()
+        product.refresh_from_db(fields=PRODUCT_FIELDS)  # the values as stored, like `before`
+        changes = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
+        if changes:
+            audit.record("product_changed", request=request, target=product, changes=changes)
     messages.success(request, _("Producto actualizado."))
     return redirect("billing:index")
 
@@ -157,6 +178,7 @@ def issue(request):
             amount=form.cleaned_data["amount"],
             idempotency_key=form.cleaned_data["idempotency_key"],
             expected_total=form.cleaned_data["total"],
+            request=request,
         )
     except RechargeError as e:
         messages.error(request, str(e))
@@ -227,7 +249,7 @@ def quote(request):
 def receipt(request, pk: int, format: str):
     receipt = _get_receipt(request, pk)
     _check_format(format)
-    is_copy = receipt.record_print(request.user, format)
+    is_copy = _record_print(request, receipt, format)
     return HttpResponse(render_receipt_html(receipt, format, is_copy=is_copy))
 
 
@@ -236,7 +258,7 @@ def receipt(request, pk: int, format: str):
 def receipt_pdf(request, pk: int, format: str):
     receipt = _get_receipt(request, pk)
     _check_format(format)
-    is_copy = receipt.record_print(request.user, format, as_pdf=True)
+    is_copy = _record_print(request, receipt, format, as_pdf=True)
     html = render_receipt_html(receipt, format, is_copy=is_copy, printed_at=timezone.now(), for_pdf=True)
     response = HttpResponse(render_receipt_pdf(html, format), content_type="application/pdf")
     name = f"comprobante-{receipt.full_number}-{format}.pdf"

@@ -5,6 +5,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from aom.admin import AuditedAdmin
 from licensing.forms import EntityAdminForm, LicenseAdminForm
 from licensing.models import Entity, License
 
@@ -30,8 +31,9 @@ class LicenseInline(admin.TabularInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(AuditedAdmin):
     form = EntityAdminForm
+    audit_actions = ("entity_created", "entity_changed")
     list_display = ["name", "nit", "city", "supply_group_code", "key_derivation", "has_key"]
     search_fields = ["name", "nit", "city"]
     inlines = [LicenseInline]
@@ -53,6 +55,13 @@ class EntityAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def audit_entity(self, obj):
+        return obj
+
+    def audit_detail(self, form) -> str:
+        # The key itself is never recorded, only that a new one was typed.
+        return str(_("Clave de venta nueva")) if getattr(form, "_vending_key", None) is not None else ""
+
     @admin.display(boolean=True, description=_("clave de venta"))
     def has_key(self, obj):
         return obj.has_vending_key
@@ -66,8 +75,9 @@ class EntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(License)
-class LicenseAdmin(admin.ModelAdmin):
+class LicenseAdmin(AuditedAdmin):
     form = LicenseAdminForm
+    audit_actions = ("license_created", "license_changed")
     list_display = ["entity", "valid_until", "max_customers", "range", "used", "left"]
     list_select_related = ["entity"]
     list_filter = ["entity"]

@@ -2,11 +2,14 @@
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from aom import audit
 from aom.lib import fields as ascii_fields
 from aom.models import User
+from billing.forms_reports import DateInput
 from licensing.models import Entity, License, parse_vending_key
 
 
@@ -99,8 +102,9 @@ def normalise_email(value: str) -> str:
 class BillerForm(forms.ModelForm):
     """Create a biller (password required) or edit one (password blank keeps it)."""
 
+    # Typed by the administrator, so temporary: the biller must change it at the next login.
     password1 = forms.CharField(
-        label=_("Contraseña"),
+        label=_("Contraseña temporal"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -124,7 +128,9 @@ class BillerForm(forms.ModelForm):
         self.instance.role = User.Role.BILLER
         self.fields["full_name"].required = True
         if self.instance.pk:
-            self.fields["password1"].help_text = _("Déjela en blanco para no cambiarla.")
+            self.fields["password1"].help_text = _(
+                "Déjela en blanco para no cambiarla. Si escribe una, el facturador deberá cambiarla al ingresar."
+            )
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
@@ -161,7 +167,49 @@ class BillerForm(forms.ModelForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         if self.cleaned_data.get("password1"):
+            # The administrator knows it: it is temporary until the biller chooses their own.
             user.set_password(self.cleaned_data["password1"])
+            user.must_change_password = True
         if commit:
             user.save()
         return user
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters: who, what, and from/to dates (all optional)."""
+
+    actor = forms.ModelChoiceField(
+        label=_("Quién"), queryset=User.objects.none(), required=False, empty_label=_("Todos")
+    )
+    action = forms.ChoiceField(label=_("Acción"), required=False)
+    start = ascii_fields.DateField(label=_("Desde"), required=False, widget=DateInput())
+    end = ascii_fields.DateField(label=_("Hasta"), required=False, widget=DateInput())
+
+    def __init__(self, *args, entity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = User.objects.filter(entity=entity).order_by("full_name", "pk")
+        self.fields["action"].choices = [("", _("Todas"))] + sorted(
+            ((code, audit.label(code)) for code in audit.ACTIONS), key=lambda choice: choice[1]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("La fecha final es anterior a la inicial."))
+        return cleaned
+
+    def filter(self, events):
+        """`events` narrowed to the filters (the form must be valid)."""
+        data = self.cleaned_data
+        if data["actor"] is not None:
+            user = data["actor"]
+            # A failed login has no account as actor, only the e-mail that was typed.
+            events = events.filter(Q(actor=user) | Q(actor__isnull=True, actor_label=user.email))
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["start"]:
+            events = events.filter(at__date__gte=data["start"])
+        if data["end"]:
+            events = events.filter(at__date__lte=data["end"])
+        return events

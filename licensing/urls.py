@@ -10,4 +10,7 @@ urlpatterns = [
     path("facturadores/<int:pk>/editar/", views.biller_edit, name="biller_edit"),
     path("facturadores/<int:pk>/desactivar/", views.biller_deactivate, name="biller_deactivate"),
     path("facturadores/<int:pk>/reactivar/", views.biller_reactivate, name="biller_reactivate"),
+    path("facturadores/<int:pk>/desbloquear/", views.biller_unlock, name="biller_unlock"),
+    path("auditoria/", views.audit_trail, name="audit"),
+    path("auditoria/xlsx/", views.audit_trail_xlsx, name="audit_xlsx"),
 ]

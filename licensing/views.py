@@ -1,13 +1,25 @@
-"""The administrators' pages for their entity's billers (recharge points)."""
+"""The administrators' pages for their entity's billers (recharge points) and its audit trail."""
 
+import io
+
+import openpyxl
 from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aom import audit, logins
 from aom.access import admin_required, get_for_entity
-from aom.models import User
-from licensing.forms import BillerForm
+from aom.models import AuditEvent, User
+from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
+from licensing.forms import AuditFilterForm, BillerForm
+
+BILLER_FIELDS = ["email", "full_name", "identification", "is_active"]
+AUDIT_PAGE_SIZE = 50
+MAX_PAGE = 100_000
 
 
 def _billers(request):
@@ -16,7 +28,10 @@ def _billers(request):
 
 @admin_required
 def billers(request):
-    rows = _billers(request).order_by("-is_active", "full_name")
+    rows = list(_billers(request).order_by("-is_active", "full_name"))
+    locked = logins.locked_usernames(b.email for b in rows)
+    for b in rows:
+        b.is_locked = b.email in locked
     return render(request, "licensing/billers.html", {"billers": rows})
 
 
@@ -25,7 +40,10 @@ def billers(request):
 def biller_add(request):
     form = BillerForm(request.POST or None, entity=request.user.entity)
     if request.method == "POST" and form.is_valid():
-        biller = form.save()
+        with transaction.atomic():
+            biller = form.save()
+            changes = audit.diff({}, audit.snapshot(biller, BILLER_FIELDS))
+            audit.record("biller_created", request=request, target=biller, changes=changes)
         messages.success(request, _("Facturador %(name)s creado.") % {"name": biller.full_name})
         return redirect("licensing:billers")
     return render(request, "licensing/biller_form.html", {"form": form})
@@ -35,12 +53,28 @@ def biller_add(request):
 @require_http_methods(["GET", "POST"])
 def biller_edit(request, pk):
     biller = get_for_entity(request, _billers(request), pk=pk)
+    before = audit.snapshot(biller, BILLER_FIELDS)
     form = BillerForm(request.POST or None, instance=biller, entity=request.user.entity)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            changes = audit.diff(before, audit.snapshot(biller, BILLER_FIELDS))
+            if changes:
+                audit.record("biller_changed", request=request, target=biller, changes=changes)
+            if form.cleaned_data.get("password1"):
+                audit.record("password_reset", request=request, target=biller)
         messages.success(request, _("Actualizado correctamente"))
         return redirect("licensing:billers")
     return render(request, "licensing/biller_form.html", {"form": form, "biller": biller})
+
+
+def _set_active(request, biller, active: bool) -> None:
+    with transaction.atomic():
+        biller.is_active = active
+        biller.save(update_fields=["is_active"])
+        audit.record(
+            "biller_changed", request=request, target=biller, changes={"is_active": [str(not active), str(active)]}
+        )
 
 
 @admin_required
@@ -49,8 +83,7 @@ def biller_deactivate(request, pk):
     """GET asks for confirmation; POST deactivates (the biller can no longer log in)."""
     biller = get_for_entity(request, _billers(request), pk=pk)
     if request.method == "POST":
-        biller.is_active = False
-        biller.save(update_fields=["is_active"])
+        _set_active(request, biller, False)
         messages.success(request, _("El facturador %(name)s fue desactivado.") % {"name": biller.full_name})
         return redirect("licensing:billers")
     return render(request, "licensing/biller_deactivate.html", {"biller": biller})
@@ -60,7 +93,95 @@ def biller_deactivate(request, pk):
 @require_POST
 def biller_reactivate(request, pk):
     biller = get_for_entity(request, _billers(request), pk=pk)
-    biller.is_active = True
-    biller.save(update_fields=["is_active"])
+    _set_active(request, biller, True)
     messages.success(request, _("El facturador %(name)s fue reactivado.") % {"name": biller.full_name})
     return redirect("licensing:billers")
+
+
+@admin_required
+@require_POST
+def biller_unlock(request, pk):
+    """Lift the lock that too many failed logins put on the biller's account."""
+    biller = get_for_entity(request, _billers(request), pk=pk)
+    logins.unlock(biller, request=request)
+    messages.success(request, _("El ingreso de %(name)s fue desbloqueado.") % {"name": biller.full_name})
+    return redirect("licensing:billers")
+
+
+# -- the audit trail ------------------------------------------------------------------------------
+def _audit_form(request) -> AuditFilterForm:
+    return AuditFilterForm(request.GET or None, entity=request.user.entity)
+
+
+def _audit_events(request, form: AuditFilterForm):
+    """The entity's events narrowed by the filters, newest first (none while the filters are wrong)."""
+    events = AuditEvent.objects.for_entity(request.user.entity)
+    if form.is_bound:
+        events = form.filter(events) if form.is_valid() else events.none()
+    return events
+
+
+def _page_number(request) -> int:
+    try:
+        return min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
+    except ValueError:
+        return 1
+
+
+@admin_required
+@require_GET
+def audit_trail(request):
+    form = _audit_form(request)
+    page = _page_number(request)
+    start = (page - 1) * AUDIT_PAGE_SIZE
+    # One row more than a page tells whether there is a next page, without counting.
+    rows = list(_audit_events(request, form)[start : start + AUDIT_PAGE_SIZE + 1])
+    for event in rows:
+        event.action_label = audit.label(event.action)
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "form": form,
+        "events": rows[:AUDIT_PAGE_SIZE],
+        "page": page,
+        "has_next": len(rows) > AUDIT_PAGE_SIZE,
+        "has_previous": page > 1,
+        "query": query.urlencode(),
+    }
+    return render(request, "licensing/audit.html", ctx)
+
+
+@admin_required
+@require_GET
+def audit_trail_xlsx(request):
+    form = _audit_form(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(" ".join(m for errors in form.errors.values() for m in errors), status=400)
+    events = _audit_events(request, form)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(_("Auditoría"))
+    entity = request.user.entity
+    ws.append([safe_cell(ws, _("Auditoría")), safe_cell(ws, entity.name)])
+    ws.append([safe_cell(ws, _("Generado por")), safe_cell(ws, request.user.email)])
+    ws.append([])
+    headers = [_("Fecha"), _("Quién"), _("Acción"), _("Objeto"), _("Cambios"), _("Detalle"), _("Dirección IP")]
+    ws.append([safe_cell(ws, h) for h in headers])
+    for event in events.iterator(chunk_size=2000):
+        ws.append(
+            [
+                timezone.localtime(event.at).replace(tzinfo=None),
+                safe_value(ws, event.actor_label),
+                safe_value(ws, audit.label(event.action)),
+                safe_value(ws, event.target_label),
+                safe_value(ws, event.changes_text()),
+                safe_value(ws, event.detail),
+                safe_value(ws, event.ip or ""),
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    with transaction.atomic():
+        audit.record("export", request=request, detail=_("Auditoría"))
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="auditoria_{timezone.localdate():%Y-%m-%d}.xlsx"'
+    return response

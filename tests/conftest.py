@@ -7,6 +7,12 @@ from aom.models import User
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing with the production hasher costs about a second per account; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def entity(db):
     e = f.make_entity(name="Cooperativa Solar del Meta")

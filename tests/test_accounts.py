@@ -1,6 +1,7 @@
 """Log in by e-mail, and the administrators' biller accounts."""
 
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django.urls import reverse
 
 from aom.models import User
@@ -47,7 +48,7 @@ def test_the_new_biller_can_log_in(client, admin):
     client.force_login(admin)
     client.post(reverse("licensing:biller_add"), biller_data())
     client.logout()
-    assert client.login(username="punto1@example.org", password=STRONG)
+    assert client.login(request=HttpRequest(), username="punto1@example.org", password=STRONG)
 
 
 def test_password_validators_are_enforced(client, admin):
@@ -132,7 +133,7 @@ def test_a_reactivated_biller_can_log_in_again(client, admin, biller):
     client.force_login(admin)
     client.post(reverse("licensing:biller_reactivate", args=[biller.pk]))
     client.logout()
-    assert client.login(username=biller.email, password=f.PASSWORD)
+    assert client.login(request=HttpRequest(), username=biller.email, password=f.PASSWORD)
 
 
 def test_the_billers_page_lists_only_this_entitys_billers(client, admin, biller, other_entity):

@@ -49,3 +49,8 @@ def test_diff_lists_only_changed_fields(customer):
     customer.full_name = "Otro Nombre"
     after = audit.snapshot(customer, ["full_name", "email"])
     assert audit.diff(before, after) == {"full_name": ["Usuario Prueba", "Otro Nombre"]}
+
+
+def test_changes_are_shown_with_the_fields_spanish_names(admin, customer):
+    event = audit.record("x_changed", actor=admin, target=customer, changes={"full_name": ["A", None], "gone": [1, 2]})
+    assert event.changes_text() == "nombre completo: A → —; gone: 1 → 2"

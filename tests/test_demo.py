@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from aom.models import User
 from billing.management.commands import load_demo
@@ -67,8 +68,8 @@ def test_the_demo_creates_an_entity_with_everything_a_demo_needs():
 @pytest.mark.django_db
 def test_the_demo_logins_work(client):
     run()
-    assert client.login(email=load_demo.ADMIN_EMAIL, password=load_demo.DEMO_PASSWORD)
-    assert client.login(email=load_demo.BILLER_EMAILS[0], password=load_demo.DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), email=load_demo.ADMIN_EMAIL, password=load_demo.DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), email=load_demo.BILLER_EMAILS[0], password=load_demo.DEMO_PASSWORD)
 
 
 @pytest.mark.django_db

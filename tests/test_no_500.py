@@ -137,8 +137,12 @@ ADMIN_PAGES = [
     ("licensing:biller_add", None),
     ("licensing:biller_edit", "biller"),
     ("licensing:biller_deactivate", "biller"),
+    ("licensing:audit", None),
+    ("licensing:audit_xlsx", None),
+    ("password_change", None),
 ]
 BILLER_PAGES = [
+    ("password_change", None),
     ("billing:index", None),
     ("billing:new", None),
     ("billing:report", None),

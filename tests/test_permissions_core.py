@@ -22,6 +22,8 @@ PAGES = [
     ("customers:edit", None),
     ("licensing:billers", None),
     ("licensing:biller_add", None),
+    ("licensing:audit", None),
+    ("licensing:audit_xlsx", None),
 ]
 OBJECT_PAGES = [
     ("customers:detail", "customer"),
@@ -30,7 +32,7 @@ OBJECT_PAGES = [
     ("licensing:biller_edit", "biller"),
     ("licensing:biller_deactivate", "biller"),
 ]
-POST_ONLY = [("licensing:biller_reactivate", "biller")]
+POST_ONLY = [("licensing:biller_reactivate", "biller"), ("licensing:biller_unlock", "biller")]
 
 
 def url_for(name, obj_key, objects):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from aom import audit
 from aom.models import User
 from licensing.models import Entity, License, parse_vending_key, validate_logo
 
@@ -116,6 +117,10 @@ class Command(BaseCommand):
             admin.entity = entity
             admin.set_password(password)
             admin.save()
+            by = "manage.py create_entity"
+            audit.record("entity_created", entity=entity, target=entity, actor_label=by)
+            audit.record("license_created", target=license, actor_label=by)
+            audit.record("account_created", target=admin, actor_label=by)
         self.stdout.write(f"Entity {entity.pk} created: {entity.name} (NIT {entity.nit}).")
         self.stdout.write(
             f"License valid until {timezone.localtime(license.valid_until):%Y-%m-%d %H:%M}, "

@@ -36,6 +36,6 @@ def on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("aom", "0003_audit_event")]
+    dependencies = [("aom", "0004_user_must_change_password")]
 
     operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP), elidable=False)]
