@@ -4,6 +4,10 @@ PORT ?= 8000
 
 .PHONY: install run test lint format demo
 
+# The app starts with DEBUG off unless told (production-safe default); the demo and the developer's
+# commands run in development mode, with the development keys.
+run lint: export DEBUG ?= 1
+
 install:
 	scripts/setup
 

@@ -1,10 +1,12 @@
 import time
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -90,3 +92,21 @@ class SessionIdleMiddleware:
         if session.modified or time.time() - session.get(SESSION_TOUCHED, 0) >= TOUCH_EVERY_SECONDS:
             touch_session(session)
         return response
+
+
+def refuse_nul_characters(get_response):
+    """A query string holding a NUL character gets a 400 before any view reads it.
+
+    PostgreSQL cannot store or compare a string with NUL (psycopg refuses it), so a view that
+    searches with a parameter as typed (`?q=%00`) would answer 500. Form fields already refuse
+    NUL in posted data with a message (Django's ProhibitNullCharactersValidator).
+    """
+
+    def middleware(request):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest(
+                _("La dirección contiene un carácter no válido (NUL)."), content_type="text/plain; charset=utf-8"
+            )
+        return get_response(request)
+
+    return middleware

@@ -1,8 +1,9 @@
 """Settings for AOM, read from environment variables.
 
-Development defaults are safe to run on a laptop: SQLite in the repository, DEBUG on, a
-development secret. Production sets at least SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL
-and AOM_FIELD_KEY (the key that encrypts vending keys at rest). See README.md.
+Defaults are production-safe: DEBUG is off unless DEBUG=1, and then the app refuses to start
+without a strong SECRET_KEY and a well-formed AOM_FIELD_KEY (the key that encrypts vending keys at
+rest). `make run` and the tests set DEBUG=1: SQLite in the repository and development keys.
+Production sets at least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and AOM_FIELD_KEY. See README.md.
 """
 
 import os
@@ -22,21 +23,45 @@ def envbool(name: str, default: str) -> bool:
     return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
 
 
-DEBUG = envbool("DEBUG", "1")
+# Production-safe by default: DEBUG only when asked for (`make run` and the tests ask for it).
+DEBUG = envbool("DEBUG", "0")
+
+_DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 (DEBUG only)
+# The example values of deploy/aom.env.example: copied unchanged they are no secret at all.
+_EXAMPLE_SECRET_KEYS = {"change-me-to-a-long-random-string", _DEV_SECRET_KEY}
+
+
+def secret_key_problem(value: str) -> str | None:
+    """Why `value` is not a strong SECRET_KEY (Django's own deploy-check rule), or None."""
+    if not value:
+        return "SECRET_KEY must be set when DEBUG is off."
+    if value in _EXAMPLE_SECRET_KEYS or value.startswith("django-insecure-"):
+        return "SECRET_KEY is an example value; set a long random one when DEBUG is off."
+    if len(value) < 50 or len(set(value)) < 5:
+        return "SECRET_KEY is too weak when DEBUG is off: use at least 50 random characters."
+    return None
+
+
+def field_key_problem(value: str) -> str | None:
+    """Why `value` is not a usable AOM_FIELD_KEY (64 hex digits), or None. Never repeats it."""
+    if len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        return "AOM_FIELD_KEY must be 64 hex digits (32 bytes), e.g. from: python3 -c 'import secrets; print(secrets.token_hex(32))'."
+    return None
+
 
 SECRET_KEY = os.getenv("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 (DEBUG only)
+if not DEBUG and (problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(problem)
+SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = [h.strip() for h in os.getenv("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 # AES-256-GCM key (64 hex digits) that encrypts the entities' vending keys in the database.
 # Losing it makes the stored vending keys unreadable; keep it out of the database backups.
+# Its format is checked here, at start, so a malformed key stops the app instead of every recharge.
 _DEV_FIELD_KEY = "00" * 32
-AOM_FIELD_KEY = os.getenv("AOM_FIELD_KEY", "")
+AOM_FIELD_KEY = os.getenv("AOM_FIELD_KEY", "").strip()
 if not AOM_FIELD_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("AOM_FIELD_KEY must be set when DEBUG is off (64 hex digits).")
@@ -46,6 +71,10 @@ if not AOM_FIELD_KEY:
         RuntimeWarning,
         stacklevel=1,
     )
+elif problem := field_key_problem(AOM_FIELD_KEY):
+    raise ImproperlyConfigured(problem)
+elif not DEBUG and AOM_FIELD_KEY == _DEV_FIELD_KEY:
+    raise ImproperlyConfigured("AOM_FIELD_KEY is the development key (all zeros); set a random one when DEBUG is off.")
 AOM_FIELD_KEY_IS_DEV = AOM_FIELD_KEY == _DEV_FIELD_KEY
 
 INSTALLED_APPS = [
@@ -74,15 +103,33 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aom.middleware.SessionIdleMiddleware",
     "aom.middleware.ChosenLanguageMiddleware",
+    "aom.middleware.refuse_nul_characters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "aom.middleware.PasswordChangeRequiredMiddleware",
     # Last: turns a login refused for too many failures into the lockout page (aom.logins).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every page: scripts only from our own static files, never inline
+# (no <script> body, no on* attribute). Styles may stay inline: the receipts and PDF reports are
+# self-contained pages (WeasyPrint reads their <style>), and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "aom.urls"
 
@@ -185,6 +232,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Served over HTTPS unless SECURE_COOKIES=0 says the site is plain HTTP (a bench on 127.0.0.1).
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1" if SESSION_COOKIE_SECURE else "0")
+    # HSTS is sent by the reverse proxy (deploy/nginx.conf), for the files it serves itself too.
+    SILENCED_SYSTEM_CHECKS = ["security.W004"]
+
+# Error pages and error reports hide the variables marked with sensitive_variables (vending and
+# decoder keys) even with DEBUG on: Django's own filter does so only with DEBUG off.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "aom.errors.AlwaysSafeExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,

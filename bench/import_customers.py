@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 TMP = tempfile.mkdtemp(prefix="aom-bench-import-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aom.settings")
+os.environ.setdefault("DEBUG", "1")  # development keys: the settings refuse to start without them otherwise
 os.environ["AOM_IMPORT_DIR"] = TMP
 
 import warnings  # noqa: E402

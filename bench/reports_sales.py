@@ -26,6 +26,7 @@ SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip
 DB_NAME = os.environ.get("BENCH_DB", "aom_bench_reports")
 os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aom.settings")
+os.environ.setdefault("DEBUG", "1")  # development keys: the settings refuse to start without them otherwise
 
 import logging  # noqa: E402
 import warnings  # noqa: E402

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aom.lib import fields as ascii_fields
 from billing.models import Product
 from billing.money import MoneyError, parse_amount
 from customers.models import Customer, Meter
@@ -13,6 +14,7 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["description", "iva_percent", "price_per_kwh"]
+        field_classes = {"iva_percent": ascii_fields.DecimalField, "price_per_kwh": ascii_fields.DecimalField}
         help_texts = {
             "iva_percent": _("0 si la energía está excluida de IVA; por ejemplo 19."),
             "price_per_kwh": _("Precio de venta de 1 kWh en pesos, con el IVA incluido."),
@@ -117,9 +119,9 @@ class RechargeForm(forms.Form):
 class IssueForm(forms.Form):
     """The confirmation page's hidden fields, posted by `RECARGAR`."""
 
-    meter = forms.IntegerField(widget=forms.HiddenInput)
+    meter = ascii_fields.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     amount = AmountField(widget=forms.HiddenInput)
-    total = forms.DecimalField(max_digits=14, decimal_places=0, widget=forms.HiddenInput)
+    total = ascii_fields.DecimalField(max_digits=14, decimal_places=0, widget=forms.HiddenInput)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
 

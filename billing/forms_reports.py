@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aom.lib.fields import DateField
 from aom.models import User
 from billing.reports import SalesFilter
 from customers.models import Customer
@@ -21,8 +22,8 @@ class DateInput(forms.DateInput):
 
 
 class DateRangeForm(forms.Form):
-    start = forms.DateField(label=_("Fecha inicial"), widget=DateInput())
-    end = forms.DateField(label=_("Fecha final"), widget=DateInput())
+    start = DateField(label=_("Fecha inicial"), widget=DateInput())
+    end = DateField(label=_("Fecha final"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -126,7 +127,7 @@ class CashupForm(DateRangeForm):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(
+    month = DateField(
         label=_("Mes"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),

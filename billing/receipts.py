@@ -45,9 +45,11 @@ def render_receipt_html(
 
 
 def render_receipt_pdf(html: str, format: str) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: it is slow to import and only PDFs need it
+    from weasyprint import CSS  # imported here: it is slow to import and only PDFs need it
 
-    document = HTML(string=html).render()
+    from billing.pdf import LocalFilesFetcher, html_document
+
+    document = html_document(html).render()
     if format not in ROLLS:
         return document.write_pdf()
     # A roll has no page height: lay the receipt out once on a tall page, measure it, then
@@ -55,8 +57,11 @@ def render_receipt_pdf(html: str, format: str) -> bytes:
     width, margin = ROLLS[format]
     height = _content_height_mm(document) + 2 * margin + 2
     # A user stylesheet: only !important overrides the template's own @page rule.
-    fit = CSS(string=f"@page {{ size: {width}mm {height:.1f}mm !important; margin: {margin}mm !important; }}")
-    return HTML(string=html).render(stylesheets=[fit]).write_pdf()
+    fit = CSS(
+        string=f"@page {{ size: {width}mm {height:.1f}mm !important; margin: {margin}mm !important; }}",
+        url_fetcher=LocalFilesFetcher(),
+    )
+    return html_document(html).render(stylesheets=[fit]).write_pdf()
 
 
 def _content_height_mm(document) -> float:

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from aom.lib.numbers import ascii_digits_only
 from aom.models import User
 from billing.models import Receipt
 
@@ -25,7 +26,7 @@ def search_receipts(qs: QuerySet[Receipt], text: str) -> QuerySet[Receipt]:
         return qs
     cond = Q(customer_name__icontains=text) | Q(customer_identification__startswith=text)
     digits = text.replace(" ", "")
-    if digits.isdigit():
+    if ascii_digits_only(digits):
         if len(digits) >= 4:  # at least one group of the code: "2" means receipt 2, not every code
             cond |= Q(code__startswith=digits)
         if len(digits) <= 18:
@@ -34,6 +35,6 @@ def search_receipts(qs: QuerySet[Receipt], text: str) -> QuerySet[Receipt]:
         # "FE1234": a prefixed receipt number.
         head = text.rstrip("0123456789")
         tail = text[len(head) :]
-        if head and tail and len(tail) <= 18:
+        if head and ascii_digits_only(tail) and len(tail) <= 18:
             cond |= Q(prefix__iexact=head, number=int(tail))
     return qs.filter(cond)

@@ -1,5 +1,6 @@
 """Issuing a recharge: the one write that spans the license, the meter and the receipt."""
 
+import logging
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aom import audit
+from aom.lib.secretbox import SecretError
 from aom.models import User
 from billing.models import Product, Receipt
 from billing.money import MoneyError, Quote, quote
@@ -16,10 +18,45 @@ from customers.models import Meter
 from licensing.models import License, LicenseError
 from tokens.lifecycle import deliver, prepare_key_change
 from tokens.services import TokenError, credit_code, next_tid
+from tokens.sts import LuhnError, ParameterError, StsError
+
+logger = logging.getLogger("aom.recharge")
 
 
 class RechargeError(Exception):
     """The recharge was refused and nothing was issued. The message is the one shown to the cashier."""
+
+
+def _refusal(meter: Meter, error: Exception) -> RechargeError:
+    """The cashier's message for a code the engine or the key store refused, logged with the
+    meter and an error id the cashier can quote. Neither the log nor the message holds a key:
+    the engine's and the key store's messages never carry one."""
+    error_id = uuid.uuid4().hex[:8].upper()
+    logger.error(
+        "recharge refused: error %s, meter %s (id %s, entity %s): %s: %s",
+        error_id,
+        meter.drn,
+        meter.pk,
+        meter.entity_id,
+        type(error).__name__,
+        error,
+    )
+    if isinstance(error, SecretError):
+        message = _(
+            "La clave de venta de la entidad no se puede abrir en este servidor: no se emitió ningún código. "
+            "Avise al operador (error %(id)s)."
+        )
+    elif isinstance(error, LuhnError | ParameterError):
+        message = _(
+            "Los parámetros STS del medidor %(drn)s no son válidos: no se emitió ningún código. "
+            "Un administrador debe revisar el medidor (error %(id)s)."
+        )
+    else:
+        message = _(
+            "No se pudo generar la clave para el medidor %(drn)s: no se emitió ningún código. "
+            "Avise al operador (error %(id)s)."
+        )
+    return RechargeError(message % {"drn": meter.drn, "id": error_id})
 
 
 def product_for(entity) -> Product:
@@ -110,6 +147,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, reque
         code = credit_code(meter, q.kwh, tid)
     except TokenError as e:
         raise RechargeError(str(e)) from None
+    except (StsError, SecretError) as e:
+        raise _refusal(meter, e) from None
     # The meter row is ours until the commit: record its TID before queueing for the license.
     Meter.objects.filter(pk=meter.pk).update(last_tid=tid)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aom import audit
 from aom.access import admin_required, entity_member_required, get_for_entity
+from aom.lib.numbers import page_number
 from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters, normalise_identification
 from billing.models import Product, Receipt, ReceiptPrint, ReceiptVoid
 from billing.money import MoneyError, format_pesos, parse_amount
@@ -80,10 +81,7 @@ def _product(request) -> Product:
 @entity_member_required
 def index(request):
     text = request.GET.get("q", "").strip()[:60]
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     qs = search_receipts(receipts_for(request.user), text)
     qs = qs.only(
         "id",

@@ -36,10 +36,10 @@ def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
     html = render_to_string(template, context, request=request)
     if request.GET.get("vista") == "html":
         return HttpResponse(html)
-    from weasyprint import HTML  # imported here: it is slow to import and only PDFs need it
+    from billing.pdf import html_document  # imported here: WeasyPrint is slow to import
 
-    # No base URL: the report templates need no outside resource, so WeasyPrint fetches nothing.
-    pdf = HTML(string=html).write_pdf()
+    # No base URL, and a fetcher that reads only logos and static files.
+    pdf = html_document(html).write_pdf()
     return _attachment(pdf, PDF_CONTENT_TYPE, filename)
 
 

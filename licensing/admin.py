@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from aom.admin import AuditedAdmin
-from licensing.forms import EntityAdminForm
+from licensing.forms import EntityAdminForm, LicenseAdminForm
 from licensing.models import Entity, License
 
 
@@ -76,6 +76,7 @@ class EntityAdmin(AuditedAdmin):
 
 @admin.register(License)
 class LicenseAdmin(AuditedAdmin):
+    form = LicenseAdminForm
     audit_actions = ("license_created", "license_changed")
     list_display = ["entity", "valid_until", "max_customers", "range", "used", "left"]
     list_select_related = ["entity"]

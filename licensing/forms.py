@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from aom import audit
+from aom.lib import fields as ascii_fields
 from aom.models import User
 from billing.forms_reports import DateInput
-from licensing.models import Entity, parse_vending_key
+from licensing.models import Entity, License, parse_vending_key
 
 
 class EntityAdminForm(forms.ModelForm):
@@ -46,6 +47,7 @@ class EntityAdminForm(forms.ModelForm):
             "base_date",
             "key_derivation",
         ]
+        field_classes = {"key_revision": ascii_fields.IntegerField}
 
     @sensitive_variables("typed", "key")
     def clean(self):
@@ -78,6 +80,19 @@ class EntityAdminForm(forms.ModelForm):
             entity.save()
             self._save_m2m()
         return entity
+
+
+class LicenseAdminForm(forms.ModelForm):
+    """A license as the operator types it: its numbers in the digits 0-9 only."""
+
+    class Meta:
+        model = License
+        fields = ["entity", "valid_until", "max_customers", "receipt_prefix", "receipt_from", "receipt_to"]
+        field_classes = {
+            "max_customers": ascii_fields.IntegerField,
+            "receipt_from": ascii_fields.IntegerField,
+            "receipt_to": ascii_fields.IntegerField,
+        }
 
 
 def normalise_email(value: str) -> str:
@@ -167,8 +182,8 @@ class AuditFilterForm(forms.Form):
         label=_("Quién"), queryset=User.objects.none(), required=False, empty_label=_("Todos")
     )
     action = forms.ChoiceField(label=_("Acción"), required=False)
-    start = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
+    start = ascii_fields.DateField(label=_("Desde"), required=False, widget=DateInput())
+    end = ascii_fields.DateField(label=_("Hasta"), required=False, widget=DateInput())
 
     def __init__(self, *args, entity, **kwargs):
         super().__init__(*args, **kwargs)

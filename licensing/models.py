@@ -14,10 +14,11 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from aom.lib import secretbox
-
-digits = RegexValidator(r"^\d+$", _("Solo dígitos."))
+from tokens.sts import KeyFormatError
+from tokens.sts.keys import parse_vending_key as sts_parse_vending_key
 
 WARN_DAYS_BEFORE_EXPIRY = 30
 WARN_RANGE_USED_FRACTION = 0.9
@@ -52,20 +53,26 @@ def validate_logo(value) -> None:
         )
 
 
+@sensitive_variables("text", "typed", "key")
 def parse_vending_key(text: str, derivation: str) -> bytes:
-    """The vending key typed as hex: 16 digits for DKGA02, 40 for DKGA04.
+    """The vending key typed as hex (16 digits for DKGA02, 40 for DKGA04; spaces between groups
+    allowed): the engine's parser, wrapped once for the forms and the commands.
 
     Error messages never repeat the value typed.
     """
     digits = 40 if derivation == Entity.KeyDerivation.DKGA04 else 16
-    text = (text or "").strip().replace(" ", "")
-    if len(text) != digits or not all(c in "0123456789abcdefABCDEF" for c in text):
+    typed = "".join((text or "").split())
+    try:
+        key = sts_parse_vending_key(typed)
+    except KeyFormatError:
+        key = None
+    if key is None or 2 * len(key) != digits:
         raise ValidationError(
             _("La clave de venta debe tener %(n)s dígitos hexadecimales para DKGA%(d)s.")
             % {"n": digits, "d": derivation},
             code="vending_key",
         )
-    return bytes.fromhex(text)
+    return key
 
 
 class LicenseError(Exception):
@@ -104,13 +111,13 @@ class Entity(models.Model):
     supply_group_code = models.CharField(
         _("código de grupo de suministro (SGC)"),
         max_length=6,
-        validators=[RegexValidator(r"^\d{6}$", _("Seis dígitos."))],
+        validators=[RegexValidator(r"^[0-9]{6}\Z", _("Seis dígitos (0-9)."))],
     )
     tariff_index = models.CharField(
         _("índice de tarifa (TI)"),
         max_length=2,
         default="01",
-        validators=[RegexValidator(r"^\d{2}$", _("Dos dígitos."))],
+        validators=[RegexValidator(r"^[0-9]{2}\Z", _("Dos dígitos (0-9)."))],
     )
     key_revision = models.PositiveSmallIntegerField(
         _("revisión de clave (KRN)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
@@ -136,16 +143,28 @@ class Entity(models.Model):
     def _secret_context(self) -> str:
         return f"entity-vending-key:{self.uuid}"
 
+    @sensitive_variables("key")
     def set_vending_key(self, key: bytes) -> None:
         expected = 20 if self.key_derivation == self.KeyDerivation.DKGA04 else 8
         if len(key) != expected:
             raise ValueError(f"The vending key must be {expected} bytes for DKGA{self.key_derivation}.")
         self.vending_key_sealed = secretbox.seal(key, self._secret_context())
 
-    def vending_key(self) -> bytes:
+    @sensitive_variables()
+    def vending_key(self) -> secretbox.Secret:
+        """The opened vending key, as bytes that never print (SecretError if it does not open)."""
         if not self.vending_key_sealed:
             raise secretbox.SecretError("The entity has no vending key.")
         return secretbox.unseal(self.vending_key_sealed, self._secret_context())
+
+    @sensitive_variables()
+    def reseal_vending_key(self, *, old_key: str, new_key: str) -> None:
+        """Seal the stored vending key again under another AOM_FIELD_KEY (SecretError if it
+        does not open under `old_key`). The caller saves; see `manage.py rotate_field_key`."""
+        if self.vending_key_sealed:
+            self.vending_key_sealed = secretbox.reseal(
+                self.vending_key_sealed, self._secret_context(), old_key=old_key, new_key=new_key
+            )
 
     @property
     def has_vending_key(self) -> bool:

@@ -41,6 +41,8 @@ def page(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_biller_sells_a_recharge_and_sees_the_grouped_code(page, live_server):
+    from playwright.sync_api import expect
+
     assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
     entity = f.make_entity(name="Cooperativa Solar del Meta")
     f.make_license(entity)
@@ -56,12 +58,13 @@ def test_a_biller_sells_a_recharge_and_sees_the_grouped_code(page, live_server):
     page.goto(live_server.url + "/facturacion/nuevo/")
 
     page.fill("#id_identification", "1234567890")
-    page.wait_for_function("document.getElementById('customer-name').value === 'Usuario Prueba'")
+    # expect(), not wait_for_function(): the Content-Security-Policy forbids the eval it uses.
+    expect(page.locator("#customer-name")).to_have_value("Usuario Prueba")
     assert page.locator("#id_meter option").all_inner_texts() == [meter.drn]
 
     page.fill("#id_amount", "1.549")
     preview = page.locator("#kwh-preview")
-    page.wait_for_function("document.getElementById('kwh-preview').textContent.includes('kWh')")
+    expect(preview).to_contain_text("kWh")
     assert preview.inner_text() == "3,0 kWh · $ 1.500"
 
     page.press("#id_amount", "Enter")  # Enter in the amount continues to the confirmation

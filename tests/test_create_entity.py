@@ -160,6 +160,7 @@ def test_a_failure_while_saving_rolls_everything_back(db, monkeypatch):
 
 def command_line(*argv, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    env["DEBUG"] = "1"
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
     return subprocess.run(
         [sys.executable, "manage.py", "create_entity", *argv],
@@ -214,6 +215,7 @@ def test_two_different_passwords_typed_create_nothing(db, monkeypatch):
 
 def test_the_vending_key_can_come_from_standard_input(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    env["DEBUG"] = "1"
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'stdin.sqlite3'}"
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     argv = args(**{"vending-key": "-"})
@@ -234,7 +236,7 @@ def test_the_vending_key_can_come_from_standard_input(tmp_path):
             "manage.py",
             "shell",
             "-c",
-            "from licensing.models import Entity; print(Entity.objects.get().vending_key().hex())",
+            "from licensing.models import Entity; print(bytes(Entity.objects.get().vending_key()).hex())",
         ],
         cwd=ROOT,
         env=env,

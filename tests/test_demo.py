@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 
 from aom.models import User
@@ -17,8 +17,24 @@ from tokens.sts import ValidCode, decode
 
 def run() -> str:
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    # Tests run with DEBUG off, as production does: say that the demo is meant.
+    call_command("load_demo", "--allow-without-debug", stdout=out)
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_with_debug_off_the_demo_refuses_without_its_flag_and_creates_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Entity.objects.exists() and not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_with_debug_on_the_demo_runs_without_a_flag(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert Entity.objects.filter(nit=load_demo.DEMO_NIT).exists()
 
 
 @pytest.mark.django_db

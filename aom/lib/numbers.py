@@ -129,3 +129,18 @@ def _grouped(head: str, whole: str) -> str:
             "grouping",
         )
     return head.replace(".", "").replace(",", "")
+
+
+# A page of a list: far past any real list, and small enough that page × size fits a database integer.
+MAX_PAGE = 10**6
+
+
+def page_number(text: str | None) -> int:
+    """The page asked for in a query string (`?page=`): ASCII digits, clamped to 1..MAX_PAGE;
+    anything else (empty, `²`, `١٢`, `-1`, a 30-digit number) is page 1 or the last allowed."""
+    text = (text or "").strip()
+    if not ascii_digits_only(text):
+        return 1
+    if len(text) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(1, int(text)), MAX_PAGE)

@@ -87,18 +87,22 @@ class DecoderKey:
         return self._dec
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def _parse_hex(text: str, size: int, what: str) -> bytes:
     """Hex text to bytes; the message never repeats the text, which may be a key."""
     if not isinstance(text, str) or len(text) != 2 * size:
         raise KeyFormatError(f"{what} must be {2 * size} hex digits")
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise KeyFormatError(f"{what} must be {2 * size} hex digits (0-9, a-f)") from None
+    # Only ASCII hex digits: bytes.fromhex would also skip spaces and hand back a shorter key.
+    if not all(c in _HEX for c in text):
+        raise KeyFormatError(f"{what} must be {2 * size} hex digits (0-9, a-f)")
+    return bytes.fromhex(text)
 
 
 def parse_vending_key(text: str) -> bytes:
-    """A vending key in hex: 16 digits (DKGA02, DES) or 40 digits (DKGA04)."""
+    """A vending key in hex: 16 digits (DKGA02, DES) or 40 digits (DKGA04). The one parser of
+    vending keys: the platform's forms and commands wrap it (licensing.models.parse_vending_key)."""
     if isinstance(text, str) and len(text) == 40:
         return _parse_hex(text, 20, "a vending key")
     return _parse_hex(text, 8, "a vending key")

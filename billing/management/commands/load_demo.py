@@ -2,7 +2,8 @@
 and a few weeks of receipts issued through the real recharge service.
 
 Idempotent: a second run finds everything in place, creates nothing twice and prints the same
-logins.
+logins. It creates an administrator with a published password, so with DEBUG off (a production
+database, most likely) it refuses to run unless given --allow-without-debug.
 """
 
 import random
@@ -10,7 +11,8 @@ import uuid
 from datetime import time, timedelta
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,7 +47,19 @@ def luhn_complete(partial: str) -> str:
 class Command(BaseCommand):
     help = "Crea (una sola vez) una entidad de demostración con usuarios, medidores y comprobantes."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="load the demo even with DEBUG off (it creates accounts with a published password)",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "DEBUG is off: this looks like a production database, and the demo creates an administrator "
+                "with a published password. Run with DEBUG=1, or add --allow-without-debug if you mean it."
+            )
         with transaction.atomic():
             entity = self._entity()
             license = self._license(entity)

@@ -39,7 +39,9 @@ def test_decoder_key_is_immutable():
         key._bytes = b"\x00" * 8
 
 
-@pytest.mark.parametrize("text", ["e653341f9d5bf36", "e653341f9d5bf36f00", "g653341f9d5bf36f", ""])
+@pytest.mark.parametrize(
+    "text", ["e653341f9d5bf36", "e653341f9d5bf36f00", "g653341f9d5bf36f", "", "e6 53 34 1f 9d5b", "e653341f9d5bf3٦٦"]
+)
 def test_bad_key_text_is_refused_without_repeating_it(text):
     with pytest.raises(KeyFormatError) as caught:
         DecoderKey.from_hex(text)
@@ -117,3 +119,18 @@ def test_appending_the_luhn_digit_makes_the_textbook_checksum_zero(digits):
         d = int(ch) * (2 if i % 2 else 1)
         total += d - 9 if d > 9 else d
     assert total % 10 == 0
+
+
+@pytest.mark.parametrize("text", ["0123456789abcdef", "0123456789ABCDEF0123456789abcdef01234567"])
+def test_the_vending_key_parser_reads_16_or_40_hex_digits(text):
+    from tokens.sts.keys import parse_vending_key
+
+    assert parse_vending_key(text) == bytes.fromhex(text)
+
+
+@pytest.mark.parametrize("text", ["01 23 45 67 89ab", "0123456789abcde", "0123456789abcdeg", "０123456789abcdef"])
+def test_the_vending_key_parser_refuses_anything_else_whole(text):
+    from tokens.sts.keys import parse_vending_key
+
+    with pytest.raises(KeyFormatError):
+        parse_vending_key(text)
