@@ -93,3 +93,23 @@ def test_a_missing_malformed_or_unchanged_old_key_changes_nothing(entities, monk
     with pytest.raises(CommandError, match=message):
         rotate(monkeypatch, settings, old=old)
     assert sealed_values() == before
+
+
+def test_the_meters_older_key_generations_are_rotated_too(entities, monkeypatch, settings):
+    from tokens.models import MeterKey
+
+    entity = entities[0]
+    meter = f.make_meter(f.make_customer(entity))
+    entity.set_vending_key(KEY_B)  # a new vending key: the meter's old generation is kept, sealed
+    entity.save()
+    generation = MeterKey.objects.get(meter=meter)
+    old_decoder_key = generation.decoder_key()
+    sealed_before = generation.decoder_key_sealed
+    output = rotate(monkeypatch, settings)
+    assert "4 sealed secrets re-encrypted" in output
+    generation.refresh_from_db()
+    assert generation.decoder_key_sealed != sealed_before
+    assert generation.decoder_key() == old_decoder_key  # opens under the new AOM_FIELD_KEY
+    settings.AOM_FIELD_KEY = OLD
+    with pytest.raises(secretbox.SecretError):
+        generation.decoder_key()

@@ -88,6 +88,13 @@ class MeterKey(models.Model):
     def decoder_key(self) -> DecoderKey:
         return DecoderKey(secretbox.unseal(self.decoder_key_sealed, self._context()))
 
+    def reseal_decoder_key(self, *, old_key: str, new_key: str) -> None:
+        """Seal the stored decoder key again under another AOM_FIELD_KEY (SecretError if it does
+        not open under `old_key`). The caller saves; see `manage.py rotate_field_key`."""
+        self.decoder_key_sealed = secretbox.reseal(
+            self.decoder_key_sealed, self._context(), old_key=old_key, new_key=new_key
+        )
+
     @property
     def params(self) -> tuple:
         return (self.supply_group_code, self.tariff_index, self.key_revision, self.key_type, self.base_date)

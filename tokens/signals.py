@@ -4,12 +4,18 @@ The meter form and the operator's admin change these parameters; the key the met
 must be known afterwards to issue its key change codes (tokens.lifecycle).
 """
 
+import logging
+
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+
+from aom.lib.secretbox import SecretError
 
 from customers.models import Meter
 from licensing.models import Entity
 from tokens.models import MeterReplacement
+
+logger = logging.getLogger("aom.keys")
 
 ENTITY_KEY_FIELDS = ("supply_group_code", "tariff_index", "key_revision", "key_type", "base_date", "key_derivation")
 
@@ -39,7 +45,17 @@ def remember_entity_keys(sender, instance: Entity, raw=False, **kwargs):
         return
     changed = any(getattr(old, f) != getattr(instance, f) for f in ENTITY_KEY_FIELDS)
     if not changed and old.vending_key_sealed != instance.vending_key_sealed and old.has_vending_key:
-        changed = not instance.has_vending_key or old.vending_key() != instance.vending_key()
+        try:
+            changed = not instance.has_vending_key or old.vending_key() != instance.vending_key()
+        except SecretError:
+            # The previous key does not open (sealed under another AOM_FIELD_KEY, or damaged):
+            # the operator is replacing a key that could not sell anyway, and there is no old
+            # key to derive key change codes from. Say so in the log; never block the repair.
+            logger.warning(
+                "Entity %s: the previous vending key does not open; no key change codes can be issued for its meters.",
+                instance.pk,
+            )
+            return
     if not changed:
         return
     for meter in old.meters.filter(key_generations__isnull=True).iterator(chunk_size=500):

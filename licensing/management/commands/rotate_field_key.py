@@ -56,6 +56,8 @@ class Command(BaseCommand):
 
     @sensitive_variables()
     def rotate(self, old_key: str, new_key: str) -> int:
+        from tokens.models import MeterKey
+
         count = 0
         entities = Entity.objects.select_for_update().exclude(vending_key_sealed="").order_by("pk")
         for entity in entities:
@@ -66,6 +68,19 @@ class Command(BaseCommand):
                     f"The vending key of entity {entity.pk} ({entity.name}) does not open with "
                     "AOM_OLD_FIELD_KEY: nothing was changed."
                 ) from None
-            entity.save(update_fields=["vending_key_sealed"])
+            # A plain UPDATE: the key itself is unchanged, so the signals that watch for a new
+            # vending key (tokens.signals) must not run.
+            Entity.objects.filter(pk=entity.pk).update(vending_key_sealed=entity.vending_key_sealed)
+            count += 1
+        # The older key generations of meters (kept for key changes) are sealed secrets too.
+        for generation in MeterKey.objects.select_for_update().exclude(decoder_key_sealed="").order_by("pk"):
+            try:
+                generation.reseal_decoder_key(old_key=old_key, new_key=new_key)
+            except SecretError:
+                raise CommandError(
+                    f"The stored decoder key {generation.pk} (meter {generation.meter_id}) does not open "
+                    "with AOM_OLD_FIELD_KEY: nothing was changed."
+                ) from None
+            MeterKey.objects.filter(pk=generation.pk).update(decoder_key_sealed=generation.decoder_key_sealed)
             count += 1
         return count
