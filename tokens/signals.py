@@ -10,7 +10,6 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from aom.lib.secretbox import SecretError
-
 from customers.models import Meter
 from licensing.models import Entity
 from tokens.models import MeterReplacement
