@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aom.access import admin_required, entity_member_required
+from aom.lib.spreadsheet import XLSX_CONTENT_TYPE, safe_cell, safe_value
 from billing import reports
 from billing.charts import bar_chart
 from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
-from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
 
 PDF_CONTENT_TYPE = "application/pdf"
 MONEY_FORMAT = "#,##0"
