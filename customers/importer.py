@@ -498,7 +498,7 @@ def _clean_row(n: int, values: dict, skip: set[str]) -> tuple[ImportRow | None, 
         run("emergency_kwh", lambda v: rules.kwh(spreadsheet.cell_decimal(v)))
         run("installed_on", spreadsheet.cell_date)
         run("is_active", _yes_no)
-    if errors:
+    if errors or skip:
         return None, errors
     return ImportRow(row=n, **out), []
 

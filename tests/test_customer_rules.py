@@ -208,7 +208,8 @@ def test_bad_kwh_are_refused(typed, code):
 
 
 @pytest.mark.parametrize(
-    ("typed", "key"), [("José PÉREZ", "jose perez"), ("  maría  ", "maria"), ("ÑOÑO", "nono"), ("ANDRÉS  Ñañez", "andres nanez")]
+    ("typed", "key"),
+    [("José PÉREZ", "jose perez"), ("  maría  ", "maria"), ("ÑOÑO", "nono"), ("ANDRÉS  Ñañez", "andres nanez")],
 )
 def test_the_search_key_ignores_case_accents_and_spacing(typed, key):
     assert rules.search_key(typed) == key

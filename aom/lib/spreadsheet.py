@@ -224,6 +224,8 @@ def _compact_sheet(src, sink, budget: _Budget, string_lengths: list[int]) -> dic
     closed_cell = b"</" + p + b"c>"
     numbered_row = row_tag + b' r="'
     compacting = None  # decided on the first rows: only rows that carry their number are left out
+    pe = re.escape(p)
+    empty_rows = re.compile(rb"<" + pe + rb"row\b[^>]*?(?:/>|>(?:\s*<" + pe + rb"c\b[^>]*?/>)*\s*</" + pe + rb"row>)")
     scanner = _CellScanner(p, string_lengths, budget)
     total = len(first)
     buffer = first
@@ -241,6 +243,8 @@ def _compact_sheet(src, sink, budget: _Budget, string_lengths: list[int]) -> dic
         if compacting is None and row_tag in region:
             compacting = region.count(row_tag) == region.count(numbered_row)
         if not compacting or closed_cell in region:
+            if compacting:  # a run that mixes rows with values and empty formatted rows
+                region = empty_rows.sub(b"", region)
             scanner.scan(region)
             keep(region)
 
@@ -424,7 +428,9 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return whole_number_text(value) if float(value).is_integer() else repr(value)
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
