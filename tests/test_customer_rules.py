@@ -314,3 +314,11 @@ def test_the_billing_search_finds_receipts_ignoring_accents_and_dots(client, adm
     for q in ("jose perez", "1.100.000"):
         response = client.get(reverse("billing:index"), {"q": q})
         assert len(response.context["receipts"]) == 1, q
+
+
+def test_the_sales_report_finds_the_customer_however_the_identification_is_written(client, admin, customer):
+    client.force_login(admin)
+    params = {"filter_by": "customer", "identification": "1.234.567.890", "start": "2026-03-10", "end": "2026-03-10"}
+    response = client.get(reverse("billing:report"), params)
+    assert response.status_code == 200
+    assert response.context["form"].customer == customer
