@@ -395,17 +395,19 @@ def _parse_rows(head: _Header) -> ImportResult:
     first_by_ident: dict[str, ImportRow] = {}
     first_by_drn: dict[str, int] = {}
     idents_with_errors: set[str] = set()
+    names = {c.key: str(c.header) for c in COLUMNS}  # translated once, not per cell
     count = 0
     for r in range(head.row + 1, len(head.sheet.rows)):
         cells = head.sheet.rows[r]
-        values, errors = {}, []
+        values, errors, error_keys = {}, [], set()
         for key, pos in head.positions.items():
-            error = head.sheet.error_at(r, pos)
+            error = head.sheet.error_at(r, pos) if head.sheet.errors else None
             if error:
+                error_keys.add(key)
                 errors.append(
                     RowError(
                         r + 1,
-                        header(key),
+                        names[key],
                         _("La celda tiene el error %(error)s de Excel; escriba el valor.") % {"error": error},
                     )
                 )
@@ -417,7 +419,7 @@ def _parse_rows(head: _Header) -> ImportResult:
             raise ImportRefused(
                 _("El archivo tiene más de %(max)s filas.") % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
             )
-        row, row_errors = _clean_row(r + 1, values, skip={e.column for e in errors})
+        row, row_errors = _clean_row(r + 1, values, names, skip=error_keys)
         errors.extend(row_errors)
         if row is not None and not errors:
             first = first_by_ident.get(row.identification)
@@ -466,12 +468,12 @@ def _parse_rows(head: _Header) -> ImportResult:
     return result
 
 
-def _clean_row(n: int, values: dict, skip: set[str]) -> tuple[ImportRow | None, list[RowError]]:
+def _clean_row(n: int, values: dict, names: dict, skip: set[str]) -> tuple[ImportRow | None, list[RowError]]:
     errors = []
     out = {}
 
     def run(key, func):
-        if header(key) in skip:
+        if key in skip:
             return
         try:
             out[key] = func(values.get(key))
@@ -479,13 +481,13 @@ def _clean_row(n: int, values: dict, skip: set[str]) -> tuple[ImportRow | None, 
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             if isinstance(exc, ValidationError) and exc.code == "required":
                 message = _("Falta este dato.")
-            errors.append(RowError(n, header(key), message))
+            errors.append(RowError(n, names[key], message))
 
     run("id_type", lambda v: rules.id_type(_text(v)) if not is_blank(v) else _required())
     if "id_type" in out:
         run("identification", lambda v: rules.identification(out["id_type"], _digits_text(v)))
     elif "identification" not in skip and is_blank(values.get("identification")):
-        errors.append(RowError(n, header("identification"), _("Falta este dato.")))
+        errors.append(RowError(n, names["identification"], _("Falta este dato.")))
     run("full_name", lambda v: rules.full_name(_text(v)))
     run("phone", lambda v: rules.phone(_digits_text(v)))
     run("email", lambda v: rules.email(_text(v)))
