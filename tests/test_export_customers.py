@@ -88,3 +88,19 @@ def test_an_export_imports_back_into_an_empty_entity_as_it_was(client, admin, en
     assert client.post(reverse("customers:import_confirm"), {"token": preview.context["token"]}).status_code == 302
     assert snapshot(other_admin.entity) == snapshot(entity)
     assert len(snapshot(entity)) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "rows"),
+    [
+        ("billing:subsidy_xlsx", {"month": "2026-03"}, 1),
+        ("billing:subsidy_pdf", {"month": "2026-03", "vista": "html"}, 1),
+        ("billing:report_xlsx", {"filter_by": "all", "start": "2026-03-10", "end": "2026-03-10"}, 0),
+        ("billing:report_pdf", {"filter_by": "all", "start": "2026-03-10", "end": "2026-03-10", "vista": "html"}, 0),
+    ],
+)
+def test_every_report_naming_customers_is_recorded_when_downloaded(client, admin, meter, product, name, params, rows):
+    client.force_login(admin)
+    assert client.get(reverse(name), params).status_code == 200
+    event = AuditEvent.objects.get(action="export")
+    assert event.actor == admin and f"{rows} filas" in event.detail
