@@ -126,6 +126,14 @@ def _rezip(content: bytes, sheet_transform=None, extra=()) -> bytes:
     return out.getvalue()
 
 
+def _excel_dimension(head: bytes) -> bytes:
+    """The <dimension> Excel writes for a sheet formatted down to the last row (openpyxl wrote
+    the real rows' only, which lets its own reader stop early)."""
+    import re
+
+    return re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:L1048576"/>', head)
+
+
 def three_formatted_to_last_row() -> bytes:
     """Three customers, then every row down to 1,048,576 formatted, two styled empty cells each."""
     import openpyxl
@@ -140,7 +148,7 @@ def three_formatted_to_last_row() -> bytes:
 
     def transform(data):
         head, tail = data.split(b"</sheetData>")
-        yield head
+        yield _excel_dimension(head)
         batch = []
         for n in range(5, 1048577):
             batch.append(b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (n, n, n))
@@ -152,12 +160,8 @@ def three_formatted_to_last_row() -> bytes:
     return _rezip(base.getvalue(), transform)
 
 
-def zip_bomb_at_limit() -> bytes:
-    """A worksheet that inflates to just under the sheet limit (empty formatted rows, then
-    whitespace), with three customers."""
+def _three_customers_base() -> bytes:
     import openpyxl
-
-    from aom.lib.spreadsheet import MAX_SHEET_BYTES
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -166,10 +170,47 @@ def zip_bomb_at_limit() -> bytes:
         ws.append(customer_row(i, i + 1))
     base = io.BytesIO()
     wb.save(base)
+    return base.getvalue()
+
+
+def zip_bomb_at_limit() -> bytes:
+    """Three customers, then formatted empty rows down to 1,048,576 with as many styled empty
+    cells as fit: the worksheet inflates to just under the sheet limit (300 MB)."""
+    from aom.lib.spreadsheet import MAX_SHEET_BYTES
 
     def transform(data):
         head, tail = data.split(b"</sheetData>")
-        yield head
+        yield _excel_dimension(head)
+        rows = 1048576 - 4
+        per_row = (MAX_SHEET_BYTES - len(data) - 2 * 1024 * 1024) // rows
+        letters = [chr(65 + i // 26) + chr(65 + i % 26) if i >= 26 else chr(65 + i) for i in range(700)]
+        batch = []
+        for n in range(5, 1048577):
+            row = b'<row r="%d" s="1" customFormat="1">' % n
+            cells = []
+            size = len(row) + 6
+            for col in letters:
+                cell = b'<c r="%s%d" s="1"/>' % (col.encode(), n)
+                if size + len(cell) > per_row:
+                    break
+                cells.append(cell)
+                size += len(cell)
+            batch.append(row + b"".join(cells) + b"</row>")
+            if len(batch) == 2000:
+                yield b"".join(batch)
+                batch = []
+        yield b"".join(batch) + b"</sheetData>" + tail
+
+    return _rezip(_three_customers_base(), transform)
+
+
+def whitespace_bomb() -> bytes:
+    """Three customers, then 300 MB of spaces inside the sheet data (no row to cut at)."""
+    from aom.lib.spreadsheet import MAX_SHEET_BYTES
+
+    def transform(data):
+        head, tail = data.split(b"</sheetData>")
+        yield _excel_dimension(head)
         room = MAX_SHEET_BYTES - len(data) - 1024
         chunk = b" " * (1024 * 1024)
         while room > len(chunk):
@@ -177,7 +218,7 @@ def zip_bomb_at_limit() -> bytes:
             room -= len(chunk)
         yield b" " * room + b"</sheetData>" + tail
 
-    return _rezip(base.getvalue(), transform)
+    return _rezip(_three_customers_base(), transform)
 
 
 def shared_strings_bomb() -> bytes:
@@ -206,20 +247,44 @@ def shared_strings_bomb() -> bytes:
 
 
 def long_string_referenced_everywhere() -> bytes:
-    """One 32,000-character shared string in every address cell of 10,000 rows (expands to
-    320 MB of text in a reader that copies each cell's string)."""
-    import openpyxl
+    """One 32,000-character shared string in the address cell of 10,000 rows: 320 MB of text
+    in a reader that gives each cell its own copy of the string."""
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(headers())
-    long = "x" * 32000
-    for i in range(CUSTOMERS):
-        r = customer_row(i, i + 1)
-        r[5] = long
-        ws.append(r)
+    def cell(ref: str, text: str) -> bytes:
+        return b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref.encode(), text.encode())
+
+    def transform(data):
+        head, tail = data.split(b"<sheetData>")[0], data.split(b"</sheetData>")[1]
+        yield head + b"<sheetData>"
+        yield b'<row r="1">' + b"".join(cell(f"{chr(65 + i)}1", h) for i, h in enumerate(headers())) + b"</row>"
+        for n in range(2, CUSTOMERS + 2):
+            values = [str(v) for v in customer_row(n, n)]
+            cells = [cell(f"{chr(65 + i)}{n}", v) for i, v in enumerate(values) if i != 5]
+            cells.insert(5, b'<c r="F%d" t="s"><v>0</v></c>' % n)
+            yield b'<row r="%d">' % n + b"".join(cells) + b"</row>"
+        yield b"</sheetData>" + tail
+
+    sst = b"<sst " + ns + b' count="1" uniqueCount="1"><si><t>' + b"x" * 32000 + b"</t></si></sst>"
+    rel = (
+        b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    content = _rezip(_three_customers_base(), transform, extra=[("xl/sharedStrings.xml", sst)])
+    src = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
-    wb.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", rel)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override)
+            dst.writestr(item.filename, data)
     return out.getvalue()
 
 
@@ -227,6 +292,7 @@ FILES = {
     "ten_thousand": ten_thousand_customers,
     "formatted": three_formatted_to_last_row,
     "zip_bomb_at_limit": zip_bomb_at_limit,
+    "whitespace_bomb": whitespace_bomb,
     "shared_strings_bomb": shared_strings_bomb,
     "long_string": long_string_referenced_everywhere,
 }
@@ -334,6 +400,7 @@ CASES = [
     "ten_thousand",
     "formatted",
     "zip_bomb_at_limit",
+    "whitespace_bomb",
     "shared_strings_bomb",
     "long_string",
     "reader_openpyxl:ten_thousand",
@@ -342,6 +409,7 @@ CASES = [
     "reader_openpyxl:formatted",
     "reader_calamine:formatted",
     "reader_ours:formatted",
+    "reader_calamine:long_string",
 ]
 
 
