@@ -183,19 +183,11 @@ def zip_bomb_at_limit() -> bytes:
         yield _excel_dimension(head)
         rows = 1048576 - 4
         per_row = (MAX_SHEET_BYTES - len(data) - 2 * 1024 * 1024) // rows
-        letters = [chr(65 + i // 26) + chr(65 + i % 26) if i >= 26 else chr(65 + i) for i in range(700)]
+        # Cells without a reference follow each other (and compress well, as they would).
+        cells = b'<c s="1"/>' * ((per_row - 48) // 10)
         batch = []
         for n in range(5, 1048577):
-            row = b'<row r="%d" s="1" customFormat="1">' % n
-            cells = []
-            size = len(row) + 6
-            for col in letters:
-                cell = b'<c r="%s%d" s="1"/>' % (col.encode(), n)
-                if size + len(cell) > per_row:
-                    break
-                cells.append(cell)
-                size += len(cell)
-            batch.append(row + b"".join(cells) + b"</row>")
+            batch.append(b'<row r="%d" s="1" customFormat="1">' % n + cells + b"</row>")
             if len(batch) == 2000:
                 yield b"".join(batch)
                 batch = []
