@@ -570,6 +570,17 @@ def _shared_strings_bomb() -> bytes:
     return _rezip(workbook([row(1)]), extra=[("xl/sharedStrings.xml", bomb + b"</t></si></sst>")])
 
 
+def _whitespace_between_rows() -> bytes:
+    """Filler where rows should be, past what one row may take: refused without parsing it."""
+    filler = b" " * (2 * spreadsheet.MAX_PART_BYTES)
+    return _rezip(
+        workbook([row(1)]),
+        lambda name, d: (
+            d.replace(b"</sheetData>", filler + b"</sheetData>") if name == "xl/worksheets/sheet1.xml" else d
+        ),
+    )
+
+
 def _too_many_rows() -> bytes:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
@@ -590,6 +601,7 @@ REFUSED = [
     ("corrupt", _broken_xlsx, "no es un libro de Excel"),
     ("broken sheet", _broken_sheet, "dañado"),
     ("zip bomb", _shared_strings_bomb, "al descomprimirse"),
+    ("filler instead of rows", _whitespace_between_rows, "Una fila de la hoja ocupa más de 16 MB"),
     ("empty sheet", lambda: workbook([], headers=None), "La hoja está vacía"),
     ("headers only", lambda: workbook([]), "no tiene filas"),
     ("missing columns", lambda: workbook([["CC", "1"]], headers=HEADERS[:2]), "Faltan columnas"),

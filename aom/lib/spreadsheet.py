@@ -272,8 +272,10 @@ def _compact_sheet(src, sink, budget: _Budget, string_lengths: list[int]) -> dic
             if cut > 0:
                 emit_rows(buffer[:cut])
                 buffer = buffer[cut:]
-            elif len(buffer) > MAX_PART_BYTES:  # one row of more than 16 MB
-                raise _refuse_too_big(MAX_PART_BYTES)
+            elif len(buffer) > MAX_PART_BYTES:  # one row (or filler between rows) of more than 16 MB
+                raise SpreadsheetRefused(
+                    _("Una fila de la hoja ocupa más de %(mb)s MB: no se lee.") % {"mb": _mb(MAX_PART_BYTES)}
+                )
         else:
             keep(buffer)
             buffer = b""
