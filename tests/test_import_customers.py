@@ -581,6 +581,15 @@ def _whitespace_between_rows() -> bytes:
     )
 
 
+def _one_value_in_the_last_cell() -> bytes:
+    """One "x" in XFD1048576: a reader holding the sheet as a grid would need 17,000 million cells."""
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    return _rezip(
+        workbook([row(1)]),
+        lambda name, d: d.replace(b"</sheetData>", far) if name == "xl/worksheets/sheet1.xml" else d,
+    )
+
+
 def _too_many_rows() -> bytes:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
@@ -601,6 +610,7 @@ REFUSED = [
     ("corrupt", _broken_xlsx, "no es un libro de Excel"),
     ("broken sheet", _broken_sheet, "dañado"),
     ("zip bomb", _shared_strings_bomb, "al descomprimirse"),
+    ("a value in the last cell", _one_value_in_the_last_cell, "demasiado lejos"),
     ("filler instead of rows", _whitespace_between_rows, "Una fila de la hoja ocupa más de 16 MB"),
     ("empty sheet", lambda: workbook([], headers=None), "La hoja está vacía"),
     ("headers only", lambda: workbook([]), "no tiene filas"),

@@ -39,6 +39,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -52,6 +53,9 @@ MAX_MEMBERS = 1000
 MAX_KEPT_BYTES = 64 * 1024 * 1024  # the rows that hold values, all sheets together
 MAX_VALUE_CELLS = 400_000
 MAX_TEXT_BYTES = 24 * 1024 * 1024
+# The reader holds a sheet as a full grid from A1 to its last cell: one value in XFD1048576
+# would be seventeen thousand million cells. Rows × columns up to the last value, at most:
+MAX_GRID_CELLS = 2_000_000
 CHUNK = 1024 * 1024
 
 # The parts a reader needs; drawings, images, comments, pivot caches and the like are never read.
@@ -293,6 +297,7 @@ def _compact_sheet(src, sink, budget: _Budget, string_lengths: list[int]) -> dic
     return scanner.errors
 
 
+_DIGITS = re.compile(rb"[0-9]{1,7}")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_TYPE = re.compile(rb'\bt="(\w+)"')
 
@@ -308,10 +313,36 @@ class _CellScanner:
         self.string_lengths = string_lengths
         self.shared_ref = re.compile(rb't="s"[^>]*>\s*<' + p + rb"v>([0-9]{1,9})</" + p + rb"v>")
         self.closed = b"</" + prefix + b"c>"
+        self.row_tag = b"<" + prefix + b"row"
+        self.numbered_row = b"<" + prefix + b'row r="'
+        # Cells that hold something have a closing tag; their column, from their reference.
+        self.cell_column = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]+"[^>]*?(?<!/)>')
+        self.max_row = self.max_col = 0
         self.budget = budget
         self.errors: dict[tuple[int, int], str] = {}
 
     def scan(self, region: bytes) -> None:
+        self._extent(region)
+        self._scan(region)
+
+    def _extent(self, region: bytes) -> None:
+        """The last row and column holding something, against MAX_GRID_CELLS."""
+        last = region.rfind(self.numbered_row)
+        if last >= 0:
+            m = _DIGITS.match(region, last + len(self.numbered_row))
+            if m:
+                self.max_row = max(self.max_row, int(m.group(0)))
+        else:
+            self.max_row += region.count(self.row_tag)
+        for letters in set(self.cell_column.findall(region)):
+            self.max_col = max(self.max_col, _column_index(letters) + 1)
+        if self.max_row * self.max_col > MAX_GRID_CELLS:
+            raise SpreadsheetRefused(
+                _("La hoja tiene datos demasiado lejos (hasta la fila %(row)s, columna %(col)s): bórrelos.")
+                % {"row": f"{self.max_row:,}".replace(",", "."), "col": self.max_col}
+            )
+
+    def _scan(self, region: bytes) -> None:
         # Fast path, in C-speed searches: the cells, and the shared strings they reference.
         # Each cell is looked at only where there are errors or inline text, or where the
         # shared-string references are not written the usual way.
@@ -377,7 +408,6 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[str]:
 
 
 def _read_compact(compact: bytes, errors_by_part: dict[str, dict]) -> list[Sheet]:
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     with zipfile.ZipFile(io.BytesIO(compact)) as zf:
         parts = _sheet_parts(zf)
@@ -391,9 +421,7 @@ def _read_compact(compact: bytes, errors_by_part: dict[str, dict]) -> list[Sheet
             errors = errors_by_part.get(parts[i], {}) if i < len(parts) else {}
             sheets.append(Sheet(meta.name, rows, errors))
         wb.close()
-    except (CalamineError, ValueError, TypeError, OSError) as exc:
-        raise _refuse_damaged() from exc
-    except Exception as exc:  # the reader's own error kinds (XmlError, ZipError…)
+    except Exception as exc:  # CalamineError and the reader's other kinds (XmlError, ZipError…)
         raise _refuse_damaged() from exc
     return sheets
 
