@@ -221,10 +221,6 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 
-# Where checked Excel imports wait between preview and confirmation (default: a folder in the
-# system's temporary directory).
-AOM_IMPORT_DIR = os.getenv("AOM_IMPORT_DIR", "")
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,13 +1,14 @@
-import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aom.lib import fields as ascii_fields
 from billing.models import Product
 from billing.money import MoneyError, parse_amount
-from customers.models import Customer, Meter
+from customers import rules, selectors
+from customers.models import Meter
 
 
 class ProductForm(forms.ModelForm):
@@ -55,7 +56,7 @@ class RechargeForm(forms.Form):
     the amount field.
     """
 
-    identification = forms.CharField(label=_("Identificación del usuario"), max_length=20)
+    identification = forms.CharField(label=_("Identificación del usuario"), max_length=30)
     meter = forms.TypedChoiceField(label=_("Medidor"), coerce=int, choices=(), required=False)
     amount = AmountField(required=False)
 
@@ -65,11 +66,13 @@ class RechargeForm(forms.Form):
         self.lookup_only = lookup_only
         self.customer = None
         self.fields["identification"].widget.attrs.update({"autocomplete": "off"})
-        ident = normalise_identification(self.data.get("identification"))
-        if ident:
-            self.customer = Customer.objects.filter(entity=entity, identification=ident).first()
+        try:
+            ident = rules.identification_lookup(self.data.get("identification"))
+        except ValidationError:
+            ident = ""  # `clean_identification` says why
+        self.customer = selectors.customer_by_identification(entity, ident)
         # The customer's active meters, fetched once: the choices, and what the form hands back.
-        self.meters = list(active_meters(self.customer)) if self.customer is not None else []
+        self.meters = list(selectors.active_meters(self.customer)) if self.customer is not None else []
         self.fields["meter"].choices = [(m.pk, m.drn) for m in self.meters]
 
     def clean_meter(self) -> Meter | None:
@@ -77,7 +80,10 @@ class RechargeForm(forms.Form):
         return next((m for m in self.meters if m.pk == pk), None)
 
     def clean_identification(self):
-        ident = normalise_identification(self.cleaned_data["identification"])
+        try:
+            ident = rules.identification_lookup(self.cleaned_data["identification"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0], code=exc.code) from None
         if self.customer is None:
             raise forms.ValidationError(
                 _("No existe un usuario con la identificación %(ident)s en esta entidad."),
@@ -123,12 +129,3 @@ class IssueForm(forms.Form):
     amount = AmountField(widget=forms.HiddenInput)
     total = ascii_fields.DecimalField(max_digits=14, decimal_places=0, widget=forms.HiddenInput)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-
-
-def normalise_identification(text: str | None) -> str:
-    """ "1.234.567 890" → "1234567890": cashiers often type a cédula with dots or spaces."""
-    return re.sub(r"[.\s]", "", text or "")
-
-
-def active_meters(customer: Customer):
-    return Meter.objects.filter(customer=customer, is_active=True).order_by("drn")

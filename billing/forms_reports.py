@@ -3,13 +3,14 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aom.lib.fields import DateField
 from aom.models import User
 from billing.reports import SalesFilter
-from customers.models import Customer
+from customers import rules, selectors
 
 MAX_RANGE_DAYS = 366 * 5
 
@@ -89,7 +90,12 @@ class SalesReportForm(DateRangeForm):
             if not ident:
                 self.add_error("identification", _("Escriba la identificación del usuario."))
             else:
-                self.customer = Customer.objects.filter(entity_id=self.user.entity_id, identification=ident).first()
+                try:
+                    ident = rules.identification_lookup(ident)
+                except ValidationError as exc:
+                    self.add_error("identification", exc.messages[0])
+                    return data
+                self.customer = selectors.customer_by_identification(self.user.entity, ident)
                 if self.customer is None:
                     self.add_error("identification", _("No existe un usuario con la identificación ingresada."))
         return data

@@ -5,6 +5,8 @@ from django.db.models import Q, QuerySet
 from aom.lib.numbers import ascii_digits_only
 from aom.models import User
 from billing.models import Receipt
+from customers import rules
+from customers.models import Customer
 
 
 def receipts_for(user: User) -> QuerySet[Receipt]:
@@ -18,13 +20,21 @@ def receipts_for(user: User) -> QuerySet[Receipt]:
 def search_receipts(qs: QuerySet[Receipt], text: str) -> QuerySet[Receipt]:
     """Receipts whose number, customer name, identification or code matches `text`.
 
-    Built to use the indexes: the name by substring (trigram index on PostgreSQL), the
-    identification and the code (from four digits) by prefix, the number exactly (with or without its prefix).
+    Built to use the indexes: the name by substring (trigram index on PostgreSQL) and, ignoring
+    accents, through the customers whose `search_name` holds it; the identification (in its
+    stored form: "1.100.000" finds 1100000…) and the code (from four digits) by prefix, the
+    number exactly (with or without its prefix).
     """
     text = " ".join(text.split())
     if not text:
         return qs
-    cond = Q(customer_name__icontains=text) | Q(customer_identification__startswith=text)
+    cond = Q(customer_name__icontains=text)
+    key = rules.search_key(text)
+    if key:
+        cond |= Q(customer_id__in=Customer.objects.filter(search_name__contains=key).values("pk"))
+    ident = rules.identification_key(text)
+    if ident:
+        cond |= Q(customer_identification__startswith=ident)
     digits = text.replace(" ", "")
     if ascii_digits_only(digits):
         if len(digits) >= 4:  # at least one group of the code: "2" means receipt 2, not every code

@@ -3,6 +3,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
@@ -15,13 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from aom import audit
 from aom.access import admin_required, entity_member_required, get_for_entity
 from aom.lib.numbers import page_number
-from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters, normalise_identification
+from billing.forms import IssueForm, ProductForm, RechargeForm
 from billing.models import Product, Receipt, ReceiptPrint, ReceiptVoid
 from billing.money import MoneyError, format_pesos, parse_amount
 from billing.receipts import FORMATS, render_receipt_html, render_receipt_pdf
 from billing.selectors import receipts_for, search_receipts
 from billing.services import RechargeError, product_for, recharge_issue, recharge_quote
-from customers.models import Customer, Meter
+from customers import rules, selectors
+from customers.models import Meter
 from licensing.models import LicenseError
 
 PAGE_SIZE = 25
@@ -239,14 +241,15 @@ def done(request, pk: int):
 @require_GET
 @entity_member_required
 def lookup(request):
-    ident = normalise_identification(request.GET.get("identification"))
-    customer = (
-        Customer.objects.filter(entity_id=request.user.entity_id, identification=ident).first() if ident else None
-    )
+    try:
+        ident = rules.identification_lookup(request.GET.get("identification"))
+    except ValidationError as exc:
+        return JsonResponse({"found": False, "error": exc.messages[0]})
+    customer = selectors.customer_by_identification(request.user.entity, ident)
     if customer is None:
         msg = _("No existe un usuario con la identificación %(ident)s en esta entidad.") % {"ident": ident}
         return JsonResponse({"found": False, "error": msg})
-    meters = [{"id": m.pk, "drn": m.drn} for m in active_meters(customer)]
+    meters = [{"id": m.pk, "drn": m.drn} for m in selectors.active_meters(customer)]
     error = (
         ""
         if meters

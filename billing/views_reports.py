@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aom import audit
 from aom.access import admin_required, entity_member_required
+from aom.lib.spreadsheet import XLSX_CONTENT_TYPE, safe_cell, safe_value
 from billing import reports
 from billing.charts import bar_chart, horizontal_bar_chart
 from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
-from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
 
 PDF_CONTENT_TYPE = "application/pdf"
 MONEY_FORMAT = "#,##0"
@@ -63,6 +64,11 @@ def _bold(ws, value, number_format=None):
 
 
 # -- sales report --------------------------------------------------------------------------------
+def _record_export(request, what: str, rows: int) -> None:
+    """Reports name customers: each download is recorded (who, when, how many rows)."""
+    audit.record("export", request=request, target_label=what, detail=_("%(rows)s filas exportadas.") % {"rows": rows})
+
+
 def _sales_form(request) -> SalesReportForm:
     return bind(SalesReportForm, request, {"filter_by": SalesReportForm.ALL, **today_range()}, user=request.user)
 
@@ -116,6 +122,7 @@ def sales_report_pdf(request):
         "generated_at": timezone.localtime(),
         "entity": request.user.entity,
     }
+    _record_export(request, f"reporte_ventas_{f.start}_{f.end}.pdf", len(context["rows"]))
     return _pdf(request, "reports/sales_pdf.html", context, f"reporte_ventas_{f.start}_{f.end}.pdf")
 
 
@@ -125,6 +132,7 @@ def sales_report_xlsx(request):
     if error:
         return error
     f = form.sales_filter()
+    _record_export(request, f"reporte_ventas_{f.start}_{f.end}.xlsx", reports.sales_summary(f).count)
     return _attachment(
         sales_xlsx(f, request.user, _filter_description(form, f)),
         XLSX_CONTENT_TYPE,
@@ -241,6 +249,7 @@ def subsidy_pdf(request):
         "generated_by": request.user,
         "generated_at": timezone.localtime(),
     }
+    _record_export(request, f"subsidio_{report.month:%Y-%m}.pdf", len(report.rows))
     return _pdf(request, "reports/subsidy_pdf.html", context, f"subsidio_{report.month:%Y-%m}.pdf")
 
 
@@ -249,6 +258,7 @@ def subsidy_xlsx(request):
     form, report = _subsidy(request)
     if report is None:
         return render(request, "reports/subsidy.html", {"form": form}, status=400)
+    _record_export(request, f"subsidio_{report.month:%Y-%m}.xlsx", len(report.rows))
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(_("Subsidio"))
     for letter, width in zip("ABCDEF", (16, 30, 8, 16, 14, 14), strict=True):

@@ -1,45 +1,65 @@
 """Customer and meter forms: they validate and normalise, views only call them."""
 
-import re
-
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from customers import rules
 from customers.models import Customer, Meter
 
 MESSAGE_DUPLICATE_ID = _("Ya existe un usuario con la identificacion ingresada")
 
 
-def normalise_phone(value: str) -> str:
-    """Digits only; a Colombian mobile is 10 digits starting with 3 (+57 is dropped)."""
-    digits = re.sub(r"\D", "", value or "")
-    if not digits:
-        return ""
-    if len(digits) == 12 and digits.startswith("57"):
-        digits = digits[2:]
-    if len(digits) != 10 or not digits.startswith("3"):
-        raise forms.ValidationError(
-            _("Ingrese un celular colombiano de 10 dígitos que empiece por 3 (por ejemplo 3001234567)."),
-            code="phone",
-        )
-    return digits
+def _rule(rule, value):
+    """Run a field rule and hand its refusal to the form."""
+    try:
+        return rule(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages[0], code=exc.code) from None
 
 
-def normalise_identification(value: str) -> str:
-    return re.sub(r"[\s.]", "", value or "").upper()
+class IdTypeField(forms.ChoiceField):
+    """The identification type, also as people write it ("cc", "C.C.", "Pasaporte")."""
 
-
-class UpperChoiceField(forms.ChoiceField):
     def to_python(self, value):
-        return super().to_python(value).strip().upper()
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return rules.id_type(value)
+        except ValidationError:
+            return value  # `validate` then says it is not one of the choices
+
+
+class KwhField(forms.CharField):
+    """kWh as typed ("10", "10,5", "1.000"), in 0.1 steps, through the one number parser."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off")
+
+    def clean(self, value):
+        return _rule(rules.kwh, super().clean(value))
 
 
 class CustomerForm(forms.ModelForm):
-    id_type = UpperChoiceField(
+    id_type = IdTypeField(
         label=capfirst(Customer._meta.get_field("id_type").verbose_name),
         choices=Customer.IdType.choices,
         initial=Customer.IdType.CC,
+    )
+    # Longer than the stored form: people write a cédula with dots and spaces.
+    identification = forms.CharField(
+        label=capfirst(Customer._meta.get_field("identification").verbose_name), max_length=30
+    )
+    data_consent = forms.BooleanField(
+        label=_("Autoriza el tratamiento de sus datos personales (Ley 1581 de 2012)"),
+        required=False,
+        help_text=_("Se guarda la fecha de la autorización."),
     )
 
     class Meta:
@@ -52,34 +72,50 @@ class CustomerForm(forms.ModelForm):
         self.entity = entity
         self.instance.entity = entity
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["data_consent"].initial = self.instance.data_consent_on is not None
+        if self.instance.data_consent_on:
+            self.fields["data_consent"].help_text = _("Autorizó el %(date)s.") % {
+                "date": self.instance.data_consent_on.strftime("%d/%m/%Y")
+            }
 
     def clean_identification(self):
-        ident = normalise_identification(self.cleaned_data["identification"])
-        if (
-            Customer.objects.filter(entity=self.entity, identification__iexact=ident)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
+        id_type = self.cleaned_data.get("id_type")
+        if not id_type:
+            return self.cleaned_data["identification"]
+        ident = _rule(lambda v: rules.identification(id_type, v), self.cleaned_data["identification"])
+        if Customer.objects.filter(entity=self.entity, identification=ident).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(MESSAGE_DUPLICATE_ID, code="duplicate")
         return ident
 
     def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
+        return _rule(rules.full_name, self.cleaned_data["full_name"])
 
     def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
+        return _rule(rules.phone, self.cleaned_data["phone"])
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return _rule(rules.email, self.cleaned_data["email"])
 
     def clean_address(self):
-        return " ".join(self.cleaned_data["address"].split())
+        return _rule(rules.address, self.cleaned_data["address"])
+
+    def save(self, commit=True):
+        if not self.cleaned_data.get("data_consent"):
+            self.instance.data_consent_on = None
+        elif self.instance.data_consent_on is None:
+            self.instance.data_consent_on = timezone.localdate()
+        return super().save(commit)
 
 
 class MeterForm(forms.ModelForm):
     """A meter of one customer. The STS overrides are the "avanzado" section of the page."""
 
     ADVANCED = ("supply_group_code", "tariff_index", "key_revision", "key_type", "base_date")
+
+    # Longer than the stored 11 digits: the label prints the serial in groups ("4700 0000 019").
+    drn = forms.CharField(label=capfirst(Meter._meta.get_field("drn").verbose_name), max_length=20)
+    subsidy_kwh = KwhField(label=capfirst(Meter._meta.get_field("subsidy_kwh").verbose_name))
+    emergency_kwh = KwhField(label=capfirst(Meter._meta.get_field("emergency_kwh").verbose_name))
 
     class Meta:
         model = Meter
@@ -103,7 +139,7 @@ class MeterForm(forms.ModelForm):
         self.instance.entity = entity
         if customer is not None:
             self.instance.customer = customer
-        self.fields["drn"].widget.attrs.update(inputmode="numeric", maxlength=11)
+        self.fields["drn"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         if not self.instance.pk:
             self.fields.pop("is_active", None)
         for name in self.ADVANCED:
@@ -116,7 +152,7 @@ class MeterForm(forms.ModelForm):
         return [f for f in self if f.name in self.ADVANCED]
 
     def clean_drn(self):
-        drn = re.sub(r"[\s-]", "", self.cleaned_data["drn"])
+        drn = _rule(rules.drn, self.cleaned_data["drn"])
         if Meter.objects.filter(entity=self.entity, drn=drn).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(
                 _("Ya existe un medidor con el serial %(drn)s en la entidad."), params={"drn": drn}, code="duplicate"
@@ -156,10 +192,10 @@ class FirstMeterForm(MeterForm):
 
 
 class IdentificationSearchForm(forms.Form):
-    identificacion = forms.CharField(label=_("Identificación"), max_length=20)
+    identificacion = forms.CharField(label=_("Identificación"), max_length=30)
 
     def clean_identificacion(self):
-        return normalise_identification(self.cleaned_data["identificacion"])
+        return _rule(rules.identification_lookup, self.cleaned_data["identificacion"])
 
 
 class CustomerSearchForm(forms.Form):

@@ -2,11 +2,15 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from customers import rules
+from customers.rules import validate_drn  # noqa: F401 (migration 0001 names it here)
 from licensing.models import Entity
 from tokens.sts import luhn_digit
 
@@ -16,11 +20,21 @@ def luhn_ok(digits: str) -> bool:
     return len(digits) > 1 and digits.isascii() and digits.isdigit() and luhn_digit(digits[:-1]) == digits[-1]
 
 
-def validate_drn(value: str) -> None:
-    if not (len(value) == 11 and value.isdigit()):
-        raise ValidationError(_("El serial del medidor debe tener 11 dígitos."), code="drn_format")
-    if not luhn_ok(value):
-        raise ValidationError(_("El dígito de control del serial del medidor no es válido."), code="drn_luhn")
+class CustomerQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Customers whose name (ignoring case and accents), identification, phone or meter
+        serial contains `text`. Names are compared through the stored `search_name`, the same
+        on SQLite and PostgreSQL."""
+        key = rules.search_key(text)
+        if not key:
+            return self
+        cond = Q(search_name__contains=key)
+        ident = rules.identification_key(text)
+        if ident:
+            cond |= Q(identification__contains=ident)
+            if ident.isdigit():
+                cond |= Q(phone__contains=ident) | Q(meters__drn__contains=ident)
+        return self.filter(cond).distinct()
 
 
 class Customer(models.Model):
@@ -33,17 +47,25 @@ class Customer(models.Model):
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="customers", verbose_name=_("entidad"))
     id_type = models.CharField(_("tipo de identificación"), max_length=3, choices=IdType.choices, default=IdType.CC)
+    # Stored as `rules.identification` leaves it: A-Z and 0-9 only (the check constraint below).
     identification = models.CharField(
         _("identificación"),
         max_length=20,
-        validators=[RegexValidator(r"^[0-9A-Za-z-]+$", _("Solo letras, dígitos y guiones."))],
+        validators=[RegexValidator(r"^[0-9A-Z]+$", _("Solo letras mayúsculas y dígitos."))],
     )
     full_name = models.CharField(_("nombre completo"), max_length=200)
+    # `rules.search_key(full_name)`, kept by `save()` (and by the import, which inserts in bulk):
+    # the name search compares it, so "jose perez" finds "José Pérez" on every database.
+    search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
     phone = models.CharField(_("celular"), max_length=20, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
     address = models.CharField(_("dirección"), max_length=200, blank=True)
+    # Ley 1581 de 2012: the day the customer authorised the processing of their data (empty: not given).
+    data_consent_on = models.DateField(_("autorización de tratamiento de datos"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("usuario")
@@ -51,10 +73,29 @@ class Customer(models.Model):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(fields=["entity", "identification"], name="customer_identification_unique"),
+            # The identification is stored normalised, so that the unique constraint above
+            # holds for every way of writing it: no lower case, no separators.
+            models.CheckConstraint(
+                condition=Q(identification=Upper("identification"))
+                & ~Q(identification__contains=" ")
+                & ~Q(identification__contains=".")
+                & ~Q(identification__contains="-")
+                & ~Q(identification=""),
+                name="customer_identification_normalised",
+            ),
         ]
 
     def __str__(self):
         return f"{self.full_name} ({self.id_type} {self.identification})"
+
+    def save(self, *args, **kwargs):
+        self.set_search_name()
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+    def set_search_name(self) -> None:
+        self.search_name = rules.search_key(self.full_name)[:200]
 
 
 class Meter(models.Model):
@@ -128,3 +169,23 @@ class Meter(models.Model):
     @property
     def sts_base_date(self) -> int:
         return self.base_date or self.entity.base_date
+
+
+class StagedImport(models.Model):
+    """The checked rows of an Excel import between its preview and its confirmation.
+
+    In the database, not a local folder, so that the preview and the confirmation may reach
+    different workers or hosts. Claimed (deleted) by the confirmation, deleted by "Cancelar",
+    and never used after `MAX_AGE`.
+    """
+
+    MAX_AGE_SECONDS = 3600
+
+    token = models.CharField(max_length=64, primary_key=True)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rows = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.token[:8]}… ({self.created_at:%Y-%m-%d %H:%M})"

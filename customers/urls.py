@@ -13,6 +13,7 @@ urlpatterns = [
     path("medidores/<int:pk>/", views.meter_edit, name="meter_edit"),
     path("importar/", views_excel.import_customers, name="import"),
     path("importar/confirmar/", views_excel.import_confirm, name="import_confirm"),
+    path("importar/cancelar/", views_excel.import_cancel, name="import_cancel"),
     path("importar/plantilla.xlsx", views_excel.import_template, name="import_template"),
     path("exportar.xlsx", views_excel.export_customers, name="export"),
 ]

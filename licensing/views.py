@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aom import audit, logins
 from aom.access import admin_required, get_for_entity
+from aom.lib.spreadsheet import XLSX_CONTENT_TYPE, safe_cell, safe_value
 from aom.models import AuditEvent, User
-from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
 from licensing.forms import AuditFilterForm, BillerForm
 
 BILLER_FIELDS = ["email", "full_name", "identification", "is_active"]

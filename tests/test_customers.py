@@ -217,3 +217,58 @@ def test_the_operator_is_pointed_to_the_admin_on_entity_pages(client, operator):
     response = client.get(reverse("customers:list"))
     assert response.status_code == 403
     assert reverse("admin:index") in response.content.decode()
+
+
+# -- personal data and the audit trail -------------------------------------------------------------
+def test_consent_to_data_processing_is_recorded_with_its_date(client, admin, entity):
+    from django.utils import timezone
+
+    client.force_login(admin)
+    client.post(reverse("customers:add"), add_data(data_consent="on"))
+    customer = Customer.objects.get(entity=entity)
+    assert customer.data_consent_on == timezone.localdate()
+    response = client.get(reverse("customers:detail", args=[customer.pk]))
+    assert "Autorizó el" in response.content.decode()
+
+
+def test_withdrawing_consent_clears_its_date(client, admin, entity):
+    from datetime import date
+
+    customer = f.make_customer(entity, data_consent_on=date(2026, 1, 2))
+    client.force_login(admin)
+    url = reverse("customers:edit") + f"?identificacion={customer.identification}"
+    client.post(url, add_data(identification=customer.identification))
+    customer.refresh_from_db()
+    assert customer.data_consent_on is None
+
+
+def test_adding_a_customer_and_meter_is_recorded_in_the_audit_trail(client, admin, entity):
+    from aom.models import AuditEvent
+
+    client.force_login(admin)
+    client.post(reverse("customers:add"), add_data(**{"meter-drn": f.luhn_complete("4700000009")}))
+    customer = Customer.objects.get(entity=entity)
+    created = AuditEvent.objects.get(action="customer_created")
+    assert created.actor == admin and created.target_id == str(customer.pk)
+    assert created.changes["identification"] == [None, "1098765432"]
+    assert AuditEvent.objects.get(action="meter_created").changes["drn"][1] == f.luhn_complete("4700000009")
+
+
+def test_changing_a_customer_records_before_and_after(client, admin, customer):
+    from aom.models import AuditEvent
+
+    client.force_login(admin)
+    url = reverse("customers:edit") + f"?identificacion={customer.identification}"
+    client.post(url, add_data(identification=customer.identification, full_name="Nombre Nuevo"))
+    event = AuditEvent.objects.get(action="customer_changed")
+    assert event.changes["full_name"] == ["Usuario Prueba", "Nombre Nuevo"]
+    assert event.target_id == str(customer.pk)
+
+
+def test_a_refused_change_records_nothing(client, admin, customer):
+    from aom.models import AuditEvent
+
+    client.force_login(admin)
+    url = reverse("customers:edit") + f"?identificacion={customer.identification}"
+    client.post(url, add_data(identification=customer.identification, phone="123"))
+    assert not AuditEvent.objects.filter(action="customer_changed").exists()

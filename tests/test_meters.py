@@ -109,3 +109,39 @@ def test_a_meter_cannot_be_added_to_another_entitys_customer(client, admin, othe
     response = client.post(reverse("customers:meter_add", args=[other_customer.pk]), meter_data())
     assert response.status_code == 404
     assert not other_customer.meters.exists()
+
+
+def test_kwh_are_typed_the_colombian_way(client, admin, meter):
+    client.force_login(admin)
+    data = meter_data(drn=meter.drn, subsidy_kwh="1.000", emergency_kwh="2,5", is_active="on")
+    client.post(reverse("customers:meter_edit", args=[meter.pk]), data)
+    meter.refresh_from_db()
+    assert (str(meter.subsidy_kwh), str(meter.emergency_kwh)) == ("1000.0", "2.5")
+
+
+def test_kwh_with_two_decimals_are_refused(client, admin, meter):
+    client.force_login(admin)
+    data = meter_data(drn=meter.drn, subsidy_kwh="2,55", is_active="on")
+    response = client.post(reverse("customers:meter_edit", args=[meter.pk]), data)
+    assert "0,1 en 0,1" in response.content.decode()
+    meter.refresh_from_db()
+    assert str(meter.subsidy_kwh) == "10.0"
+
+
+def test_a_drn_typed_in_groups_is_stored_as_eleven_digits(client, admin, customer):
+    client.force_login(admin)
+    serial = f.luhn_complete("0400000001")
+    client.post(
+        reverse("customers:meter_add", args=[customer.pk]), meter_data(drn=f"{serial[:4]} {serial[4:8]} {serial[8:]}")
+    )
+    assert customer.meters.get().drn == serial
+
+
+def test_changing_a_meter_is_recorded_in_the_audit_trail(client, admin, meter):
+    from aom.models import AuditEvent
+
+    client.force_login(admin)
+    data = meter_data(drn=meter.drn, subsidy_kwh="30", is_active="on")
+    client.post(reverse("customers:meter_edit", args=[meter.pk]), data)
+    event = AuditEvent.objects.get(action="meter_changed")
+    assert event.changes["subsidy_kwh"] == ["10.0", "30.0"]

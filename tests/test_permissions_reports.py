@@ -63,3 +63,12 @@ def test_an_admin_confirming_an_unknown_import_changes_nothing(client, admin):
     response = client.post(reverse("customers:import_confirm"), {"token": "another-users-token"})
     assert response.status_code == 302 and response.url == reverse("customers:import")
     assert Customer.objects.count() == before
+
+
+def test_only_an_admin_may_cancel_an_import(client, biller, operator):
+    url = reverse("customers:import_cancel")
+    assert client.post(url).status_code == 302 and "login" in client.post(url).url
+    for user in (biller, operator):
+        client.force_login(user)
+        assert client.post(url, {"token": "x"}).status_code == 403
+    assert client.get(url).status_code == 405
