@@ -121,7 +121,7 @@ class Meter(models.Model):
     )
     # Overrides of the entity's STS parameters (null: use the entity's).
     supply_group_code = models.CharField(
-        _("SGC"), max_length=6, blank=True, validators=[RegexValidator(r"^\d{6}$", _("Seis dígitos."))]
+        _("SGC"), max_length=6, blank=True, validators=[RegexValidator(r"^[0-9]{6}$", _("Seis dígitos."))]
     )
     tariff_index = models.CharField(
         _("TI"), max_length=2, blank=True, validators=[RegexValidator(r"^\d{2}$", _("Dos dígitos."))]

@@ -1,5 +1,6 @@
 """Meters of a customer: DRN checks, uniqueness within the entity, STS overrides."""
 
+import pytest
 from django.urls import reverse
 
 from customers.models import Meter
@@ -145,3 +146,24 @@ def test_changing_a_meter_is_recorded_in_the_audit_trail(client, admin, meter):
     client.post(reverse("customers:meter_edit", args=[meter.pk]), data)
     event = AuditEvent.objects.get(action="meter_changed")
     assert event.changes["subsidy_kwh"] == ["10.0", "30.0"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("supply_group_code", "١٢٣٤٥٦"),
+        ("supply_group_code", "１２３４５６"),
+        ("tariff_index", "٠١"),
+        ("tariff_index", "１"),
+    ],
+)
+def test_meter_parameters_in_other_digits_are_refused_and_nothing_changes(client, admin, meter, field, value):
+    client.force_login(admin)
+    before = (meter.supply_group_code, meter.tariff_index)
+    response = client.post(
+        reverse("customers:meter_edit", args=[meter.pk]), meter_data(drn=meter.drn, **{field: value})
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    meter.refresh_from_db()
+    assert (meter.supply_group_code, meter.tariff_index) == before

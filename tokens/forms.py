@@ -38,7 +38,7 @@ class KeyChangeForm(forms.Form):
         required=False,
     )
     tariff_index = forms.RegexField(
-        label=_("Nuevo índice de tarifa (TI)"), regex=r"^\d{2}$", max_length=2, required=False
+        label=_("Nuevo índice de tarifa (TI)"), regex=r"^[0-9]{2}$", max_length=2, required=False
     )
     base_date = forms.TypedChoiceField(
         label=_("Nueva fecha base"),
