@@ -9,7 +9,9 @@ not feed blank paper.
 from datetime import datetime
 from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 
 from billing.models import Receipt, ReceiptPrint
@@ -24,10 +26,29 @@ ROLLS = {ReceiptPrint.Format.MM80: (80, 4), ReceiptPrint.Format.MM58: (58, 5)}
 _PX_PER_MM = 96 / 25.4
 
 
+def _static(path: str, for_pdf: bool) -> str:
+    """A static file's URL for the browser, or its file URI for WeasyPrint (which fetches
+    nothing over the network)."""
+    if for_pdf:
+        return Path(finders.find(path)).as_uri()
+    return static(path)
+
+
 def render_receipt_html(
-    receipt: Receipt, format: str, *, is_copy: bool, printed_at: datetime | None = None, for_pdf: bool = False
+    receipt: Receipt,
+    format: str,
+    *,
+    is_copy: bool,
+    printed_at: datetime | None = None,
+    for_pdf: bool = False,
+    print_url: str = "",
+    csrf: str = "",
 ) -> str:
-    """The HTML of `receipt` in `format` ("letter", "80mm" or "58mm")."""
+    """The HTML of `receipt` in `format` ("letter", "80mm" or "58mm").
+
+    With `print_url` (the browser page), the page's script records each print there first and
+    shows COPIA as the server answers; `is_copy` is then the state of the next paper.
+    """
     entity = receipt.entity
     logo_src = ""
     if entity.logo:
@@ -40,6 +61,10 @@ def render_receipt_html(
         "printed_at": printed_at or timezone.now(),
         "for_pdf": for_pdf,
         "format": format,
+        "css": {"common": _static("css/receipt.css", for_pdf), "paper": _static(f"css/receipt-{format}.css", for_pdf)},
+        "print_url": "" if for_pdf else print_url,
+        "csrf": csrf,
+        "script_src": static("js/receipt.js") if print_url and not for_pdf else "",
     }
     return render_to_string(FORMATS[format], context)
 

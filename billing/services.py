@@ -136,6 +136,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now) -> Re
         tid=tid,
         code=code,
         issued_at=now,
+        title=entity.receipt_title_for(license),
+        resolution_text=license.resolution_text(),
         idempotency_key=idempotency_key,
     )
     return receipt

@@ -14,6 +14,7 @@ urlpatterns = [
     path("nuevo/valor/", views.quote, name="quote"),
     path("comprobante/<int:pk>/", views.done, name="done"),
     path("comprobante/<int:pk>/<str:format>/", views.receipt, name="receipt"),
+    path("comprobante/<int:pk>/<str:format>/imprimir/", views.receipt_print, name="receipt_print"),
     path("comprobante/<int:pk>/<str:format>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     # Reports
     path("reporte/", views_reports.sales_report, name="report"),

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aom.access import admin_required, entity_member_required, get_for_entity
 from billing.forms import IssueForm, ProductForm, RechargeForm, active_meters, normalise_identification
 from billing.models import Product, Receipt, ReceiptPrint
-from billing.money import MoneyError, format_pesos, parse_amount
+from billing.money import MoneyError, format_kwh, format_percent, format_pesos, parse_amount
 from billing.receipts import FORMATS, render_receipt_html, render_receipt_pdf
 from billing.selectors import receipts_for, search_receipts
 from billing.services import RechargeError, product_for, recharge_issue, recharge_quote
@@ -94,9 +95,13 @@ def product_save(request):
     form = ProductForm(request.POST, instance=_product(request))
     if not form.is_valid():
         return render(request, "billing/product.html", {"form": form}, status=400)
-    form.save()
-    messages.success(request, _("Producto actualizado."))
-    return redirect("billing:index")
+    product = form.save()
+    messages.success(
+        request,
+        _("Producto actualizado: %(price)s por kWh, IVA %(iva)s %%.")
+        % {"price": format_pesos(product.price_per_kwh), "iva": format_percent(product.iva_percent)},
+    )
+    return redirect("billing:product")
 
 
 # -- new receipt ----------------------------------------------------------------------------------
@@ -215,7 +220,7 @@ def quote(request):
         {
             "ok": True,
             "kwh": str(q.kwh),
-            "kwh_display": f"{q.kwh} kWh".replace(".", ","),
+            "kwh_display": f"{format_kwh(q.kwh)} kWh",
             "total": str(q.total),
             "total_display": format_pesos(q.total),
             "change_display": format_pesos(q.change),
@@ -227,15 +232,33 @@ def quote(request):
 @require_GET
 @entity_member_required
 def receipt(request, pk: int, format: str):
+    """The receipt on screen. Looking is not a paper: nothing is recorded until it prints."""
+    receipt = _get_receipt(request, pk)
+    _check_format(format)
+    html = render_receipt_html(
+        receipt,
+        format,
+        is_copy=receipt.was_printed,
+        print_url=reverse("billing:receipt_print", args=[receipt.pk, format]),
+        csrf=get_token(request),
+    )
+    return HttpResponse(html)
+
+
+@require_POST
+@entity_member_required
+def receipt_print(request, pk: int, format: str):
+    """The browser is about to print the receipt: record the paper, say if it is a copy."""
     receipt = _get_receipt(request, pk)
     _check_format(format)
     is_copy = receipt.record_print(request.user, format)
-    return HttpResponse(render_receipt_html(receipt, format, is_copy=is_copy))
+    return JsonResponse({"copy": is_copy})
 
 
 @require_GET
 @entity_member_required
 def receipt_pdf(request, pk: int, format: str):
+    """The receipt as a PDF: a paper (it can be printed), recorded like a browser print."""
     receipt = _get_receipt(request, pk)
     _check_format(format)
     is_copy = receipt.record_print(request.user, format, as_pdf=True)

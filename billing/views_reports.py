@@ -18,11 +18,12 @@ from aom.access import admin_required, entity_member_required
 from billing import reports
 from billing.charts import bar_chart
 from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
+from billing.money import SPREADSHEET_FORMATS, format_kwh, format_pesos
 from customers.excel import XLSX_CONTENT_TYPE, safe_cell, safe_value
 
 PDF_CONTENT_TYPE = "application/pdf"
-MONEY_FORMAT = "#,##0"
-KWH_FORMAT = "#,##0.0"
+MONEY_FORMAT = SPREADSHEET_FORMATS["pesos"]
+KWH_FORMAT = SPREADSHEET_FORMATS["kwh"]
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -232,7 +233,7 @@ def subsidy_xlsx(request):
     entity = request.user.entity
     ws.append([_bold(ws, _("Subsidio mensual")), safe_cell(ws, entity.name), safe_cell(ws, entity.nit)])
     ws.append([safe_cell(ws, _("Mes")), safe_cell(ws, f"{report.month:%Y-%m}")])
-    ws.append([safe_cell(ws, _("Precio por kWh")), _typed_cell(ws, report.price_per_kwh, "#,##0.00")])
+    ws.append([safe_cell(ws, _("Precio por kWh")), _typed_cell(ws, report.price_per_kwh, SPREADSHEET_FORMATS["price"])])
     ws.append([])
     headers = [_("Medidor"), _("Usuario"), _("Tipo"), _("Identificación"), _("Subsidio (kWh)"), _("Valor")]
     ws.append([_bold(ws, h) for h in headers])
@@ -264,12 +265,8 @@ def subsidy_xlsx(request):
 DASHBOARD_DAYS = 90
 
 
-def _pesos(value) -> str:
-    return "$ " + f"{value:,.0f}".replace(",", ".")
-
-
 def _kwh(value) -> str:
-    return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".") + " kWh"
+    return format_kwh(value) + " kWh"
 
 
 @admin_required
@@ -282,9 +279,13 @@ def dashboard(request):
     context = {
         "start": start,
         "end": today,
-        "money_chart": bar_chart(list(zip(labels, [d.total for d in days], strict=True)), label_every=7, fmt=_pesos),
+        "money_chart": bar_chart(
+            list(zip(labels, [d.total for d in days], strict=True)), label_every=7, fmt=format_pesos
+        ),
         "kwh_chart": bar_chart(list(zip(labels, [d.kwh for d in days], strict=True)), label_every=7, fmt=_kwh),
-        "biller_chart": bar_chart([(b.name, b.total) for b in billers], width=max(300, 120 * len(billers)), fmt=_pesos),
+        "biller_chart": bar_chart(
+            [(b.name, b.total) for b in billers], width=max(300, 120 * len(billers)), fmt=format_pesos
+        ),
         "billers": billers,
         "totals": reports.totals_of(reports.SalesFilter(request.user.entity, start, today).receipts()),
     }
