@@ -70,18 +70,23 @@ def render_receipt_html(
 
 
 def render_receipt_pdf(html: str, format: str) -> bytes:
+    return layout_receipt_pdf(html, format).write_pdf()
+
+
+def layout_receipt_pdf(html: str, format: str):
+    """The laid-out WeasyPrint document of a receipt's PDF (its boxes can be measured)."""
     from weasyprint import CSS, HTML  # imported here: it is slow to import and only PDFs need it
 
     document = HTML(string=html).render()
     if format not in ROLLS:
-        return document.write_pdf()
+        return document
     # A roll has no page height: lay the receipt out once on a tall page, measure it, then
     # lay it out again on a page exactly that tall.
     width, margin = ROLLS[format]
     height = _content_height_mm(document) + 2 * margin + 2
     # A user stylesheet: only !important overrides the template's own @page rule.
     fit = CSS(string=f"@page {{ size: {width}mm {height:.1f}mm !important; margin: {margin}mm !important; }}")
-    return HTML(string=html).render(stylesheets=[fit]).write_pdf()
+    return HTML(string=html).render(stylesheets=[fit])
 
 
 def _content_height_mm(document) -> float:

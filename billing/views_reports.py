@@ -1,13 +1,15 @@
 """Report pages: sales (figures 11, 12), cash-up, subsidy and the dashboard.
 
 Every figure shown comes from `billing.reports`; these views only bind the filters, call it and
-render (HTML, PDF through WeasyPrint, or .xlsx through openpyxl in write-only mode).
+render (HTML; PDF through WeasyPrint, the long sales report through ReportLab; .xlsx through
+openpyxl in write-only mode, the long sales report through XlsxWriter).
 """
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import openpyxl
+import xlsxwriter
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aom.access import admin_required, entity_member_required
-from billing import reports
+from billing import report_pdf, reports
 from billing.charts import bar_chart
 from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
 from billing.money import SPREADSHEET_FORMATS, format_kwh, format_pesos
@@ -104,16 +106,16 @@ def sales_report_pdf(request):
     if error:
         return error
     f = form.sales_filter()
-    context = {
-        "filter": f,
-        "filter_description": _filter_description(form, f),
-        "rows": list(reports.sales_rows(f)),
-        "totals": reports.sales_summary(f, detailed=True),
-        "generated_by": request.user,
-        "generated_at": timezone.localtime(),
-        "entity": request.user.entity,
-    }
-    return _pdf(request, "reports/sales_pdf.html", context, f"reporte_ventas_{f.start}_{f.end}.pdf")
+    pdf = report_pdf.sales_report_pdf(
+        entity=request.user.entity,
+        generated_by=request.user,
+        generated_at=timezone.localtime(),
+        filter=f,
+        filter_description=_filter_description(form, f),
+        rows=reports.sales_rows(f),
+        totals=reports.sales_summary(f, detailed=True),
+    )
+    return _attachment(pdf, PDF_CONTENT_TYPE, f"reporte_ventas_{f.start}_{f.end}.pdf")
 
 
 @entity_member_required
@@ -130,40 +132,69 @@ def sales_report_xlsx(request):
 
 
 def sales_xlsx(f: reports.SalesFilter, user, description: str) -> bytes:
-    """The sales report as .xlsx: a few header lines, a row per receipt, the totals."""
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(_("Ventas"))
-    for letter, width in zip("ABCDEFG", (14, 30, 16, 20, 26, 10, 14), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.append([_bold(ws, _("Reporte de ventas")), safe_cell(ws, f.entity.name)])
-    ws.append([safe_cell(ws, _("Generado por")), safe_cell(ws, f"{user.full_name} ({user.identification})")])
-    ws.append([safe_cell(ws, _("Filtro")), safe_cell(ws, description)])
-    ws.append([safe_cell(ws, _("Fecha inicial")), f.start, safe_cell(ws, _("Fecha final")), f.end])
-    ws.append([])
+    """The sales report as .xlsx: a few header lines, a row per receipt, the totals.
+
+    Written with XlsxWriter row by row (constant memory): 100,000 rows in about a third of
+    openpyxl's time (bench/results/reports_sales.txt). Text is always written as text, never
+    read as a formula, a number or a link.
+    """
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    bold = wb.add_format({"bold": True})
+    fmt = {name: wb.add_format({"num_format": code}) for name, code in SPREADSHEET_FORMATS.items()}
+    bold_fmt = {name: wb.add_format({"bold": True, "num_format": code}) for name, code in SPREADSHEET_FORMATS.items()}
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    ws = wb.add_worksheet(_("Ventas"))
+    for col, width in enumerate((14, 30, 16, 20, 26, 10, 14)):
+        ws.set_column(col, col, width)
+    ws.write_string(0, 0, _("Reporte de ventas"), bold)
+    ws.write_string(0, 1, f.entity.name)
+    ws.write_string(1, 0, _("Generado por"))
+    ws.write_string(1, 1, f"{user.full_name} ({user.identification})")
+    ws.write_string(2, 0, _("Filtro"))
+    ws.write_string(2, 1, description)
+    ws.write_string(3, 0, _("Fecha inicial"))
+    ws.write_datetime(3, 1, datetime.combine(f.start, time.min), date)
+    ws.write_string(3, 2, _("Fecha final"))
+    ws.write_datetime(3, 3, datetime.combine(f.end, time.min), date)
     headers = [_("# Factura"), _("Cliente"), _("Identificación"), _("Fecha"), _("Facturador"), _("kWh"), _("Valor")]
-    ws.append([_bold(ws, h) for h in headers])
-    # Plain values (openpyxl gives a datetime its own format): a styled cell per value would
-    # triple the time of a 100,000-row file.
+    for col, h in enumerate(headers):
+        ws.write_string(5, col, h, bold)
+    row = 6
+    text, number, moment = ws.write_string, ws.write_number, ws.write_datetime
+    kwh, pesos = fmt["kwh"], fmt["pesos"]
     for r in reports.sales_rows(f):
-        ws.append(
-            [
-                safe_value(ws, r.number),
-                safe_value(ws, r.customer_name),
-                safe_value(ws, r.customer_identification),
-                r.issued_at.replace(tzinfo=None),
-                safe_value(ws, r.biller_name),
-                r.kwh,
-                r.total,
-            ]
-        )
+        text(row, 0, r.number)
+        text(row, 1, r.customer_name)
+        text(row, 2, r.customer_identification)
+        moment(row, 3, r.issued_at.replace(tzinfo=None), when)
+        text(row, 4, r.biller_name)
+        number(row, 5, r.kwh, kwh)
+        number(row, 6, r.total, pesos)
+        row += 1
     t = reports.sales_summary(f, detailed=True)
-    ws.append([])
-    ws.append([_bold(ws, _("Recargas")), t.count])
-    ws.append([_bold(ws, _("Total kWh")), _typed_cell(ws, t.kwh, KWH_FORMAT)])
-    ws.append([_bold(ws, _("Subtotal")), _typed_cell(ws, t.subtotal, MONEY_FORMAT)])
-    ws.append([_bold(ws, _("IVA")), _typed_cell(ws, t.iva, MONEY_FORMAT)])
-    ws.append([_bold(ws, _("Total")), _typed_cell(ws, t.total, MONEY_FORMAT)])
-    return _xlsx(wb)
+    row += 1
+    for label, value, kind in (
+        (_("Recargas"), t.count, "count"),
+        (_("Total kWh"), t.kwh, "kwh"),
+        (_("Subtotal"), t.subtotal, "pesos"),
+        (_("IVA"), t.iva, "pesos"),
+        (_("Total"), t.total, "pesos"),
+    ):
+        ws.write_string(row, 0, label, bold)
+        ws.write_number(row, 1, value, bold_fmt[kind])
+        row += 1
+    wb.close()
+    return out.getvalue()
 
 
 # -- cash-up -------------------------------------------------------------------------------------
