@@ -10,4 +10,6 @@ urlpatterns = [
     path("facturadores/<int:pk>/editar/", views.biller_edit, name="biller_edit"),
     path("facturadores/<int:pk>/desactivar/", views.biller_deactivate, name="biller_deactivate"),
     path("facturadores/<int:pk>/reactivar/", views.biller_reactivate, name="biller_reactivate"),
+    path("comprobante/", views.receipt_header, name="receipt_header"),
+    path("comprobante/vista-previa/", views.receipt_header_preview, name="receipt_header_preview"),
 ]

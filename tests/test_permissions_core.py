@@ -22,6 +22,8 @@ PAGES = [
     ("customers:edit", None),
     ("licensing:billers", None),
     ("licensing:biller_add", None),
+    ("licensing:receipt_header", None),
+    ("licensing:receipt_header_preview", None),
 ]
 OBJECT_PAGES = [
     ("customers:detail", "customer"),
