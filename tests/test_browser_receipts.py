@@ -106,6 +106,13 @@ def test_each_browser_print_is_recorded_and_only_the_first_paper_is_the_original
     page.goto(f"{base}/80mm/")  # then prints the 80 mm roll for the customer
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert not mark.is_visible()  # the customer's paper: the original
+    # and the roll is printed on a page as tall as the receipt, not a 297 mm sheet
+    size = page.evaluate(
+        "() => { const s = Array.from(document.styleSheets).find(s => s.href && s.href.includes('receipt-80mm'));"
+        " const r = s.cssRules[s.cssRules.length - 1]; return [r.type, r.style.getPropertyValue('size')]; }"
+    )
+    assert size[0] == 6 and size[1].startswith("80mm ")  # CSSRule.PAGE_RULE
+    assert 60 < float(size[1].split()[1].removesuffix("mm")) < 250
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # Ctrl+P again
     assert mark.is_visible()
