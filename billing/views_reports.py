@@ -2,14 +2,13 @@
 
 Every figure shown comes from `billing.reports`; these views only bind the filters, call it and
 render (HTML; PDF through WeasyPrint, the long sales report through ReportLab; .xlsx through
-openpyxl in write-only mode, the long sales report through XlsxWriter).
+openpyxl in write-only mode, the long sales report through aom.lib.xlsx).
 """
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import openpyxl
-import xlsxwriter
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aom.access import admin_required, entity_member_required
+from aom.lib import xlsx
 from billing import report_pdf, reports
 from billing.charts import bar_chart
 from billing.forms_reports import CashupForm, MonthForm, SalesReportForm, bind, this_month, today_range
@@ -134,67 +134,37 @@ def sales_report_xlsx(request):
 def sales_xlsx(f: reports.SalesFilter, user, description: str) -> bytes:
     """The sales report as .xlsx: a few header lines, a row per receipt, the totals.
 
-    Written with XlsxWriter row by row (constant memory): 100,000 rows in about a third of
-    openpyxl's time (bench/results/reports_sales.txt). Text is always written as text, never
-    read as a formula, a number or a link.
+    Written with `aom.lib.xlsx` row by row: 100,000 rows in about a fifth of openpyxl's or
+    XlsxWriter's time (bench/results/reports_sales.txt). Text is always written as text, never
+    read as a formula; kWh and pesos carry the formats of `SPREADSHEET_FORMATS` on every row.
     """
-    out = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    bold = wb.add_format({"bold": True})
-    fmt = {name: wb.add_format({"num_format": code}) for name, code in SPREADSHEET_FORMATS.items()}
-    bold_fmt = {name: wb.add_format({"bold": True, "num_format": code}) for name, code in SPREADSHEET_FORMATS.items()}
-    date = wb.add_format({"num_format": "yyyy-mm-dd"})
-    when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    ws = wb.add_worksheet(_("Ventas"))
-    for col, width in enumerate((14, 30, 16, 20, 26, 10, 14)):
-        ws.set_column(col, col, width)
-    ws.write_string(0, 0, _("Reporte de ventas"), bold)
-    ws.write_string(0, 1, f.entity.name)
-    ws.write_string(1, 0, _("Generado por"))
-    ws.write_string(1, 1, f"{user.full_name} ({user.identification})")
-    ws.write_string(2, 0, _("Filtro"))
-    ws.write_string(2, 1, description)
-    ws.write_string(3, 0, _("Fecha inicial"))
-    ws.write_datetime(3, 1, datetime.combine(f.start, time.min), date)
-    ws.write_string(3, 2, _("Fecha final"))
-    ws.write_datetime(3, 3, datetime.combine(f.end, time.min), date)
+    sheet = xlsx.Sheet(_("Ventas"), widths=(14, 30, 16, 20, 26, 10, 14), formats=SPREADSHEET_FORMATS)
+
+    def bold(value, fmt=""):
+        return xlsx.Cell(value, fmt, bold=True)
+
+    sheet.append([bold(_("Reporte de ventas")), f.entity.name])
+    sheet.append([_("Generado por"), f"{user.full_name} ({user.identification})"])
+    sheet.append([_("Filtro"), description])
+    sheet.append([_("Fecha inicial"), f.start, _("Fecha final"), f.end])
+    sheet.append([])
     headers = [_("# Factura"), _("Cliente"), _("Identificación"), _("Fecha"), _("Facturador"), _("kWh"), _("Valor")]
-    for col, h in enumerate(headers):
-        ws.write_string(5, col, h, bold)
-    row = 6
-    text, number, moment = ws.write_string, ws.write_number, ws.write_datetime
-    kwh, pesos = fmt["kwh"], fmt["pesos"]
-    for r in reports.sales_rows(f):
-        text(row, 0, r.number)
-        text(row, 1, r.customer_name)
-        text(row, 2, r.customer_identification)
-        moment(row, 3, r.issued_at.replace(tzinfo=None), when)
-        text(row, 4, r.biller_name)
-        number(row, 5, r.kwh, kwh)
-        number(row, 6, r.total, pesos)
-        row += 1
+    sheet.append([bold(h) for h in headers])
+    sheet.append_typed(
+        (
+            (r.number, r.customer_name, r.customer_identification, r.issued_at, r.biller_name, r.kwh, r.total)
+            for r in reports.sales_rows(f)
+        ),
+        ["text", "text", "text", "datetime", "text", "kwh", "pesos"],
+    )
     t = reports.sales_summary(f, detailed=True)
-    row += 1
-    for label, value, kind in (
-        (_("Recargas"), t.count, "count"),
-        (_("Total kWh"), t.kwh, "kwh"),
-        (_("Subtotal"), t.subtotal, "pesos"),
-        (_("IVA"), t.iva, "pesos"),
-        (_("Total"), t.total, "pesos"),
-    ):
-        ws.write_string(row, 0, label, bold)
-        ws.write_number(row, 1, value, bold_fmt[kind])
-        row += 1
-    wb.close()
-    return out.getvalue()
+    sheet.append([])
+    sheet.append([bold(_("Recargas")), bold(t.count, "count")])
+    sheet.append([bold(_("Total kWh")), bold(t.kwh, "kwh")])
+    sheet.append([bold(_("Subtotal")), bold(t.subtotal, "pesos")])
+    sheet.append([bold(_("IVA")), bold(t.iva, "pesos")])
+    sheet.append([bold(_("Total")), bold(t.total, "pesos")])
+    return sheet.close()
 
 
 # -- cash-up -------------------------------------------------------------------------------------
