@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aom.lib import fields as ascii_fields
+from aom.lib.fields import DecimalTextField
 from billing.models import Product
 from billing.money import MoneyError, parse_amount
 from customers import rules, selectors
@@ -12,6 +13,17 @@ from customers.models import Meter
 
 
 class ProductForm(forms.ModelForm):
+    # Typed the Colombian way ("683,5" is six hundred eighty-three and a half, never 6835).
+    iva_percent = DecimalTextField(
+        label=Product._meta.get_field("iva_percent").verbose_name,
+        places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+    )
+    price_per_kwh = DecimalTextField(
+        label=Product._meta.get_field("price_per_kwh").verbose_name, places=2, min_value=Decimal("0.01")
+    )
+
     class Meta:
         model = Product
         fields = ["description", "iva_percent", "price_per_kwh"]
@@ -20,10 +32,6 @@ class ProductForm(forms.ModelForm):
             "iva_percent": _("0 si la energía está excluida de IVA; por ejemplo 19."),
             "price_per_kwh": _("Precio de venta de 1 kWh en pesos, con el IVA incluido."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["price_per_kwh"].required = True
 
     def clean_description(self):
         return " ".join(self.cleaned_data["description"].split())

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Meter
@@ -13,6 +13,7 @@ from licensing.models import Entity, License
 from tokens.sts import format_code
 
 DEFAULT_DESCRIPTION = "Energía Eléctrica Kilo watt hora (KWH)"
+DEFAULT_TITLE = _("Comprobante de recarga")
 
 
 class Product(models.Model):
@@ -91,6 +92,10 @@ class Receipt(models.Model):
     tid = models.PositiveIntegerField()
     code = models.CharField(max_length=20)
     issued_at = models.DateTimeField(db_index=True)
+    # The paper's title and the DIAN resolution text, copied at issue time like everything else
+    # printed; a blank title is the default "Comprobante de recarga" (in the reader's language).
+    title = models.CharField(max_length=60, blank=True)
+    resolution_text = models.CharField(max_length=300, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
 
     objects = ReceiptQuerySet.as_manager()
@@ -144,15 +149,36 @@ class Receipt(models.Model):
         void = getattr(self, "void", None)  # the missing reverse one-to-one is an AttributeError
         return void is not None and void.is_granted
 
+    @property
+    def display_title(self) -> str:
+        return self.title or str(DEFAULT_TITLE)
+
+    @property
+    def was_printed(self) -> bool:
+        """True once a paper of this receipt exists: the next one is a COPIA."""
+        return self.prints.exists()
+
     def record_print(self, user, format: str, *, as_pdf: bool = False) -> bool:
-        """Record one view or download of this receipt; True if it is a copy (not the first)."""
-        is_copy = self.prints.exists()
-        ReceiptPrint.objects.create(receipt=self, user=user, format=format, as_pdf=as_pdf)
-        return is_copy
+        """Record one paper of this receipt (a browser print or a PDF); True if it is a copy.
+
+        The first paper is the customer's original whatever its format; every later one is a
+        copy. A database constraint allows one original per receipt, so two papers at the same
+        instant cannot both be originals.
+        """
+        if not self.prints.filter(is_copy=False).exists():
+            try:
+                with transaction.atomic():
+                    ReceiptPrint.objects.create(receipt=self, user=user, format=format, as_pdf=as_pdf)
+                return False
+            except IntegrityError:
+                pass  # another paper became the original meanwhile
+        ReceiptPrint.objects.create(receipt=self, user=user, format=format, as_pdf=as_pdf, is_copy=True)
+        return True
 
 
 class ReceiptPrint(models.Model):
-    """Each time a receipt is shown or downloaded: the first is the original, later ones COPIA."""
+    """Each paper of a receipt (printed from the browser or downloaded as PDF): the first is the
+    original, later ones say COPIA. Looking at a receipt on screen is not a paper."""
 
     class Format(models.TextChoices):
         LETTER = "letter", _("Carta")
@@ -164,9 +190,15 @@ class ReceiptPrint(models.Model):
     format = models.CharField(max_length=8, choices=Format.choices)
     as_pdf = models.BooleanField(default=False)
     printed_at = models.DateTimeField(auto_now_add=True)
+    is_copy = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["printed_at"]
+        ordering = ["printed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receipt"], condition=models.Q(is_copy=False), name="receipt_print_one_original"
+            )
+        ]
 
     def __str__(self):
         return f"{self.receipt} ({self.format})"

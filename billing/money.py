@@ -18,7 +18,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
-from aom.lib.numbers import NumberError, parse_decimal
+from aom.lib.numbers import NumberError, format_decimal, parse_decimal
 from tokens.sts import amount_floor
 
 PESO = Decimal("1")
@@ -51,12 +51,33 @@ class Quote:
 
 
 def format_pesos(value: Decimal) -> str:
-    """`Decimal("1500")` → "$ 1.500"; `Decimal("812.5")` → "$ 812,50" (Colombian separators)."""
-    if value == value.to_integral_value():
-        text = f"{value.quantize(PESO):,}"
-    else:
-        text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-    return "$ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
+    """`Decimal("1500")` → "$ 1.500"; `Decimal("812.5")` → "$ 812,50" (Colombian separators).
+
+    The one writing of money for pages, receipts, reports and PDFs, in both languages (the
+    `pesos` template filter); spreadsheets get `SPREADSHEET_FORMATS` instead.
+    """
+    return "$ " + format_decimal(value, 2, trim=True)
+
+
+def format_kwh(value: Decimal) -> str:
+    """`Decimal("1234.5")` → "1.234,5": energy with one decimal, the code's resolution (the
+    `kwh` template filter; the unit is written by the page)."""
+    return format_decimal(value, 1)
+
+
+def format_percent(value: Decimal) -> str:
+    """`Decimal("19.00")` → "19"; `Decimal("5.5")` → "5,50" (the `percent` template filter)."""
+    return format_decimal(value, 2, trim=True)
+
+
+# Excel number formats, the same figures as `format_pesos` and `format_kwh`: Excel itself draws
+# the separators of the reader's own settings, so the cells stay numbers that add up.
+SPREADSHEET_FORMATS = {
+    "pesos": '"$ "#,##0',
+    "price": '"$ "#,##0.00',
+    "kwh": "#,##0.0",
+    "count": "#,##0",
+}
 
 
 def parse_amount(text: str) -> Decimal:

@@ -185,6 +185,8 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, reque
         tid=tid,
         code=code,
         issued_at=now,
+        title=entity.receipt_title_for(license),
+        resolution_text=license.resolution_text(),
         idempotency_key=idempotency_key,
     )
     audit.record("receipt_issued", request=request, actor=biller, target=receipt, detail=f"{q.total} COP, {q.kwh} kWh")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("comprobante/<int:pk>/", views.done, name="done"),
     path("comprobante/<int:pk>/anular/", views_void.void, name="void"),  # before <format>
     path("comprobante/<int:pk>/<str:format>/", views.receipt, name="receipt"),
+    path("comprobante/<int:pk>/<str:format>/imprimir/", views.receipt_print, name="receipt_print"),
     path("comprobante/<int:pk>/<str:format>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     # Voided receipts
     path("anulaciones/", views_void.void_requests, name="void_requests"),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from aom.access import admin_required, entity_member_required, get_for_entity
 from aom.lib.numbers import page_number
 from billing.forms import IssueForm, ProductForm, RechargeForm
 from billing.models import Product, Receipt, ReceiptPrint, ReceiptVoid
-from billing.money import MoneyError, format_pesos, parse_amount
+from billing.money import MoneyError, format_kwh, format_percent, format_pesos, parse_amount
 from billing.receipts import FORMATS, render_receipt_html, render_receipt_pdf
 from billing.selectors import receipts_for, search_receipts
 from billing.services import RechargeError, product_for, recharge_issue, recharge_quote
@@ -132,8 +133,12 @@ def product_save(request):
         changes = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
         if changes:
             audit.record("product_changed", request=request, target=product, changes=changes)
-    messages.success(request, _("Producto actualizado."))
-    return redirect("billing:index")
+    messages.success(
+        request,
+        _("Producto actualizado: %(price)s por kWh, IVA %(iva)s %%.")
+        % {"price": format_pesos(product.price_per_kwh), "iva": format_percent(product.iva_percent)},
+    )
+    return redirect("billing:product")
 
 
 # -- new receipt ----------------------------------------------------------------------------------
@@ -279,7 +284,7 @@ def quote(request):
         {
             "ok": True,
             "kwh": str(q.kwh),
-            "kwh_display": f"{q.kwh} kWh".replace(".", ","),
+            "kwh_display": f"{format_kwh(q.kwh)} kWh",
             "total": str(q.total),
             "total_display": format_pesos(q.total),
             "change_display": format_pesos(q.change),
@@ -291,15 +296,33 @@ def quote(request):
 @require_GET
 @entity_member_required
 def receipt(request, pk: int, format: str):
+    """The receipt on screen. Looking is not a paper: nothing is recorded until it prints."""
+    receipt = _get_receipt(request, pk)
+    _check_format(format)
+    html = render_receipt_html(
+        receipt,
+        format,
+        is_copy=receipt.was_printed,
+        print_url=reverse("billing:receipt_print", args=[receipt.pk, format]),
+        csrf=get_token(request),
+    )
+    return HttpResponse(html)
+
+
+@require_POST
+@entity_member_required
+def receipt_print(request, pk: int, format: str):
+    """The browser is about to print the receipt: record the paper, say if it is a copy."""
     receipt = _get_receipt(request, pk)
     _check_format(format)
     is_copy = _record_print(request, receipt, format)
-    return HttpResponse(render_receipt_html(receipt, format, is_copy=is_copy))
+    return JsonResponse({"copy": is_copy})
 
 
 @require_GET
 @entity_member_required
 def receipt_pdf(request, pk: int, format: str):
+    """The receipt as a PDF: a paper (it can be printed), recorded like a browser print."""
     receipt = _get_receipt(request, pk)
     _check_format(format)
     is_copy = _record_print(request, receipt, format, as_pdf=True)

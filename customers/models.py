@@ -124,7 +124,7 @@ class Meter(models.Model):
         _("SGC"), max_length=6, blank=True, validators=[RegexValidator(r"^[0-9]{6}$", _("Seis dígitos."))]
     )
     tariff_index = models.CharField(
-        _("TI"), max_length=2, blank=True, validators=[RegexValidator(r"^\d{2}$", _("Dos dígitos."))]
+        _("TI"), max_length=2, blank=True, validators=[RegexValidator(r"^[0-9]{2}$", _("Dos dígitos."))]
     )
     key_revision = models.PositiveSmallIntegerField(
         _("KRN"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)]

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -213,3 +214,112 @@ class AuditFilterForm(forms.Form):
         if data["end"]:
             events = events.filter(at__date__lte=data["end"])
         return events
+
+
+def _squeeze(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+class ReceiptHeaderForm(forms.ModelForm):
+    """The receipt's header and sponsor, edited by the entity's administrator.
+
+    The title may differ from "Comprobante de recarga" only when the license carries a DIAN
+    numbering resolution (`has_resolution`): a paper titled "factura" must be a DIAN document.
+    """
+
+    class Meta:
+        model = Entity
+        fields = ["name", "nit", "address", "city", "phone", "email", "web", "logo", "sponsor", "receipt_title"]
+        help_texts = {
+            "logo": _("PNG o JPEG, hasta 1 MB y 4000 píxeles por lado."),
+            "receipt_title": _("Solo con una resolución de numeración DIAN. En blanco: «Comprobante de recarga»."),
+        }
+
+    def __init__(self, *args, has_resolution=lambda: False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_resolution = has_resolution
+        for name in ("name", "nit"):
+            self.fields[name].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("name", "nit", "address", "city", "phone", "web", "sponsor", "receipt_title"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = _squeeze(cleaned[name])
+        if cleaned.get("receipt_title") and not self.has_resolution():
+            self.add_error(
+                "receipt_title",
+                _(
+                    "Sin una resolución de numeración DIAN el documento se titula «Comprobante de recarga»: "
+                    "deje el título en blanco o ingrese la resolución."
+                ),
+            )
+        return cleaned
+
+
+RESOLUTION_FIELDS = [
+    "dian_resolution",
+    "dian_resolution_date",
+    "dian_prefix",
+    "dian_from",
+    "dian_to",
+    "dian_valid_until",
+]
+
+
+class NumberingResolutionForm(forms.ModelForm):
+    """The DIAN numbering resolution of the entity's license: all its data, or none."""
+
+    class Meta:
+        model = License
+        fields = RESOLUTION_FIELDS
+        widgets = {
+            "dian_resolution_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dian_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dian_from": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "dian_to": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        help_texts = {"dian_resolution": _("En blanco si la entidad no tiene una resolución de numeración.")}
+
+    def clean_dian_resolution(self):
+        number = "".join(self.cleaned_data["dian_resolution"].split())
+        if number and not (number.isascii() and number.isdigit()):
+            raise forms.ValidationError(_("El número de la resolución lleva solo dígitos."))
+        return number
+
+    def clean_dian_prefix(self):
+        return self.cleaned_data["dian_prefix"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        given = [name for name in RESOLUTION_FIELDS if cleaned.get(name) not in (None, "")]
+        required = [name for name in RESOLUTION_FIELDS if name != "dian_prefix"]
+        if not given:
+            return cleaned  # no resolution: the receipt is a "Comprobante de recarga"
+        missing = [name for name in required if name not in given]
+        for name in missing:
+            self.add_error(name, _("Complete este dato de la resolución, o deje en blanco todos."))
+        if missing:
+            return cleaned
+        license = self.instance
+        if cleaned["dian_from"] > cleaned["dian_to"]:
+            self.add_error("dian_to", _("El final de la numeración autorizada debe ser mayor o igual que el inicio."))
+        if cleaned["dian_valid_until"] < cleaned["dian_resolution_date"]:
+            self.add_error("dian_valid_until", _("La vigencia no puede terminar antes de la fecha de la resolución."))
+        elif cleaned["dian_valid_until"] < timezone.localdate():
+            self.add_error("dian_valid_until", _("La resolución ya no está vigente."))
+        if cleaned["dian_prefix"] != license.receipt_prefix:
+            self.add_error(
+                "dian_prefix",
+                _("El prefijo autorizado debe ser el de los comprobantes de la licencia («%(prefix)s»).")
+                % {"prefix": license.receipt_prefix or _("sin prefijo")},
+            )
+        elif not (cleaned["dian_from"] <= license.receipt_from and license.receipt_to <= cleaned["dian_to"]):
+            self.add_error(
+                "dian_from",
+                _("La numeración de la licencia (%(a)s a %(b)s) debe estar dentro de la autorizada por la DIAN.")
+                % {"a": license.format_number(license.receipt_from), "b": license.format_number(license.receipt_to)},
+            )
+        return cleaned

@@ -105,6 +105,10 @@ class Entity(models.Model):
     web = models.CharField(_("sitio web"), max_length=200, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True, validators=[validate_logo])
     sponsor = models.CharField(_("patrocinador"), max_length=200, blank=True)
+    # The receipt's title when the license carries a DIAN numbering resolution; without one the
+    # receipt is always a "Comprobante de recarga" (a paper titled "factura" must be a DIAN
+    # electronic document, which this platform does not issue).
+    receipt_title = models.CharField(_("título del comprobante"), max_length=60, blank=True)
 
     # STS parameters shared by the entity's meters unless a meter overrides them.
     vending_key_sealed = models.TextField(editable=False, blank=True)
@@ -170,6 +174,10 @@ class Entity(models.Model):
     def has_vending_key(self) -> bool:
         return bool(self.vending_key_sealed)
 
+    def receipt_title_for(self, license: "License") -> str:
+        """The title the entity chose, if its license lets it choose; "" for the default."""
+        return self.receipt_title if license.has_dian_resolution else ""
+
     def current_license(self) -> "License | None":
         return self.licenses.order_by("-id").first()
 
@@ -196,6 +204,13 @@ class License(models.Model):
     receipt_prefix = models.CharField(_("prefijo de comprobantes"), max_length=10, blank=True)
     receipt_from = models.PositiveBigIntegerField(_("comprobante desde"), validators=[MinValueValidator(1)])
     receipt_to = models.PositiveBigIntegerField(_("comprobante hasta"))
+    # The DIAN numbering resolution, when the entity has one for this range (all or nothing).
+    dian_resolution = models.CharField(_("resolución DIAN número"), max_length=30, blank=True)
+    dian_resolution_date = models.DateField(_("fecha de la resolución"), null=True, blank=True)
+    dian_prefix = models.CharField(_("prefijo autorizado"), max_length=10, blank=True)
+    dian_from = models.PositiveBigIntegerField(_("numeración autorizada desde"), null=True, blank=True)
+    dian_to = models.PositiveBigIntegerField(_("numeración autorizada hasta"), null=True, blank=True)
+    dian_valid_until = models.DateField(_("vigencia de la resolución hasta"), null=True, blank=True)
     # The next receipt number to hand out; receipt_to + 1 once the range is used up.
     next_receipt = models.PositiveBigIntegerField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -288,6 +303,26 @@ class License(models.Model):
 
     def format_number(self, number: int) -> str:
         return f"{self.receipt_prefix}{number}"
+
+    # -- DIAN numbering resolution ----------------------------------------------------------------
+    @property
+    def has_dian_resolution(self) -> bool:
+        return bool(self.dian_resolution)
+
+    def resolution_text(self) -> str:
+        """The resolution as Colombian invoices print it; "" without one.
+
+        Spanish in both languages: it is the DIAN's authorisation, quoted on the paper.
+        """
+        if not self.has_dian_resolution:
+            return ""
+        p = self.dian_prefix
+        prefix = f"prefijo {p}" if p else "sin prefijo"
+        return (
+            f"Autorización de numeración DIAN No. {self.dian_resolution} del "
+            f"{self.dian_resolution_date:%Y-%m-%d}, {prefix}, del {p}{self.dian_from} al {p}{self.dian_to}, "
+            f"vigente hasta {self.dian_valid_until:%Y-%m-%d}."
+        )
 
     # -- numbering ------------------------------------------------------------------------------
     def check_can_issue(self, now=None) -> None:

@@ -13,4 +13,6 @@ urlpatterns = [
     path("facturadores/<int:pk>/desbloquear/", views.biller_unlock, name="biller_unlock"),
     path("auditoria/", views.audit_trail, name="audit"),
     path("auditoria/xlsx/", views.audit_trail_xlsx, name="audit_xlsx"),
+    path("comprobante/", views.receipt_header, name="receipt_header"),
+    path("comprobante/vista-previa/", views.receipt_header_preview, name="receipt_header_preview"),
 ]

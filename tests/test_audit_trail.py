@@ -133,9 +133,11 @@ def test_a_refused_recharge_records_no_receipt(cashier, customer, meter, product
 
 def test_each_print_after_the_first_is_recorded_as_a_reprint(cashier, biller, entity, product, meter):
     receipt = recharge_issue(biller=biller, meter=meter, amount=D("1500"), idempotency_key=uuid.uuid4())
+    # A paper is a browser print (the page posts before printing) or a PDF; looking records nothing.
     cashier.get(reverse("billing:receipt", args=[receipt.pk, "80mm"]))
+    cashier.post(reverse("billing:receipt_print", args=[receipt.pk, "80mm"]))
     assert not AuditEvent.objects.filter(action="receipt_reprinted").exists()
-    cashier.get(reverse("billing:receipt", args=[receipt.pk, "58mm"]))
+    cashier.post(reverse("billing:receipt_print", args=[receipt.pk, "58mm"]))
     cashier.get(reverse("billing:receipt_pdf", args=[receipt.pk, "letter"]))
     details = list(
         AuditEvent.objects.filter(action="receipt_reprinted").order_by("id").values_list("detail", flat=True)

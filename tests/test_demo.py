@@ -83,3 +83,13 @@ def test_running_the_demo_twice_creates_nothing_twice():
     assert Receipt.objects.count() == receipts
     assert License.objects.get().next_receipt == next_receipt
     assert "0 nuevos" in output
+
+
+@pytest.mark.django_db
+def test_the_demo_issues_plain_numbered_receipts_not_invoices():
+    run()
+    entity = Entity.objects.get(nit=load_demo.DEMO_NIT)
+    license = entity.current_license()
+    assert (license.receipt_prefix, license.has_dian_resolution) == ("", False)
+    receipt = Receipt.objects.filter(entity=entity).order_by("number").first()
+    assert (receipt.full_number, receipt.display_title, receipt.resolution_text) == ("1", "Comprobante de recarga", "")

@@ -90,3 +90,15 @@ def test_mutations_accept_only_post(client, admin):
     client.force_login(admin)
     assert client.get(reverse("billing:issue")).status_code == 405
     assert client.get(reverse("billing:product_save")).status_code == 405
+
+
+def test_recording_a_print_is_a_post_for_the_receipts_owner_or_an_administrator(
+    client, biller, other_biller, admin, other_admin, receipt
+):
+    url = reverse("billing:receipt_print", args=[receipt.pk, "58mm"])
+    assert client.post(url).status_code == 302  # anonymous: to the login page
+    for user, expected in ((other_biller, 404), (other_admin, 404), (biller, 200), (admin, 200)):
+        client.force_login(user)
+        assert client.post(url).status_code == expected, user.email
+        assert client.get(url).status_code == 405
+    assert receipt.prints.count() == 2

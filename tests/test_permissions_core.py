@@ -24,6 +24,8 @@ PAGES = [
     ("licensing:biller_add", None),
     ("licensing:audit", None),
     ("licensing:audit_xlsx", None),
+    ("licensing:receipt_header", None),
+    ("licensing:receipt_header_preview", None),
 ]
 OBJECT_PAGES = [
     ("customers:detail", "customer"),

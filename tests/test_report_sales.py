@@ -1,13 +1,14 @@
 """The sales report (figures 11, 12): totals, filters, local-day edges, isolation, PDF and .xlsx."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
+from pypdf import PdfReader
 
 from billing import reports
 from tests import factories as f
@@ -161,21 +162,47 @@ def test_the_report_needs_a_login(client):
 
 
 # -- PDF -----------------------------------------------------------------------------------------
-def test_the_pdf_html_has_the_header_a_row_per_receipt_and_the_totals(client, admin, sales):
+def pdf_lines(content: bytes) -> list[str]:
+    """The text of every page of a PDF, line by line (layout mode keeps a row on one line)."""
+    reader = PdfReader(io.BytesIO(content))
+    return [
+        " ".join(line.split())
+        for page in reader.pages
+        for line in page.extract_text(extraction_mode="layout").splitlines()
+        if line.strip()
+    ]
+
+
+def test_the_pdf_has_the_header_a_row_per_receipt_and_the_totals(client, admin, sales):
     admin.identification = "1121934572"
     admin.save()
     client.force_login(admin)
-    response = report(client, "billing:report_pdf", filter_by="all", vista="html", **DAY)
-    html = response.content.decode()
-    assert "Ana Administradora" in html and "1121934572" in html
-    assert "2026-03-10" in html and "Todos los medidores" in html
+    response = report(client, "billing:report_pdf", filter_by="all", **DAY)
+    lines = pdf_lines(response.content)
+    text = "\n".join(lines)
+    assert "Reporte de ventas — Cooperativa Solar del Meta" in text
+    assert "Ana Administradora" in text and "1121934572" in text
+    assert "2026-03-10" in text and "Todos los medidores" in text
+    numbers = [line.split()[0] for line in lines]
     for key in ("early", "noon", "late"):
-        assert f"<td>{sales[key].full_number}</td>" in html
-    assert f"<td>{sales['next'].full_number}</td>" not in html
-    assert "2026-03-10 23:30:00" in html  # local time, not UTC
-    assert 'id="grand-total">$ 8.026<' in html
-    assert "counter(page)" in html and "counter(pages)" in html
-    assert "display: table-header-group" in html
+        assert sales[key].full_number in numbers
+    assert sales["next"].full_number not in numbers
+    assert "2026-03-10 23:30:00 $ 4.526" in text  # local time, not UTC; Colombian pesos
+    assert any(line.startswith("Total") and line.endswith("$ 8.026") for line in lines)
+    assert "Página 1 de 1" in text
+
+
+def test_a_long_pdf_repeats_the_header_and_numbers_its_pages(client, admin, entity, biller, meter):
+    for minute in range(130):
+        make_receipt(biller, meter, bogota(2026, 3, 10, 8, 0) + timedelta(minutes=minute))
+    client.force_login(admin)
+    reader = PdfReader(io.BytesIO(report(client, "billing:report_pdf", filter_by="all", **DAY).content))
+    assert len(reader.pages) >= 3
+    for i, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert "# Factura" in text and "Cliente" in text and "Valor" in text
+        assert f"Página {i} de {len(reader.pages)}" in text
+        assert "Cooperativa Solar del Meta" in text  # the entity at the foot of every page
 
 
 def test_the_pdf_is_a_pdf(client, admin, sales):
@@ -188,13 +215,12 @@ def test_the_pdf_is_a_pdf(client, admin, sales):
 
 def test_the_pdf_of_a_customer_names_the_customer(client, admin, customer, sales):
     client.force_login(admin)
-    response = report(
-        client, "billing:report_pdf", filter_by="customer", identification=customer.identification, vista="html", **DAY
-    )
-    html = response.content.decode()
-    assert f"Usuario Prueba ({customer.identification})" in html
-    assert f"<td>{sales['early'].full_number}</td>" in html
-    assert f"<td>{sales['noon'].full_number}</td>" not in html  # the other customer's
+    response = report(client, "billing:report_pdf", filter_by="customer", identification=customer.identification, **DAY)
+    lines = pdf_lines(response.content)
+    assert any(f"Usuario Prueba ({customer.identification})" in line for line in lines)
+    numbers = [line.split()[0] for line in lines]
+    assert sales["early"].full_number in numbers
+    assert sales["noon"].full_number not in numbers  # the other customer's
 
 
 # -- xlsx ----------------------------------------------------------------------------------------
@@ -226,9 +252,11 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(client, admin, entity, b
 
 def test_a_billers_pdf_and_xlsx_hold_only_their_own_receipts(client, biller, sales):
     client.force_login(biller)
-    html = report(client, "billing:report_pdf", filter_by="all", vista="html", **DAY).content.decode()
-    assert f"<td>{sales['early'].full_number}</td>" in html
-    assert f"<td>{sales['late'].full_number}</td>" not in html  # the other biller's
+    numbers = [
+        line.split()[0] for line in pdf_lines(report(client, "billing:report_pdf", filter_by="all", **DAY).content)
+    ]
+    assert sales["early"].full_number in numbers
+    assert sales["late"].full_number not in numbers  # the other biller's
     response = report(client, "billing:report_xlsx", filter_by="all", **DAY)
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     numbers = {r[0].value for r in ws.iter_rows()}

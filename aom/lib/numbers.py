@@ -21,7 +21,7 @@ more decimals than the caller allows; a caller that wants a range checks it itse
 """
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -144,3 +144,25 @@ def page_number(text: str | None) -> int:
     if len(text) > len(str(MAX_PAGE)):
         return MAX_PAGE
     return min(max(1, int(text)), MAX_PAGE)
+
+
+def format_decimal(value, places: int, *, trim: bool = False) -> str:
+    """`value` written the Colombian way: `1234567.5` → "1.234.567,50" (places=2).
+
+    The one way the project writes a quantity for people, in Spanish and in English alike: the
+    amounts are Colombian pesos and the receipts are Colombian documents, so an English page
+    shows the same figure as the paper the customer holds. With `trim`, decimals that are all
+    zero are left out (`19.00` → "19", `19.50` → "19,50"). Rounding is half up.
+    """
+    value = Decimal(value)
+    quantum = Decimal(1).scaleb(-places)
+    value = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    if trim and value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    sign = "-" if value < 0 else ""
+    integer, _, fraction = f"{abs(value):f}".partition(".")
+    groups = []
+    while len(integer) > 3:
+        integer, groups = integer[:-3], [integer[-3:], *groups]
+    text = ".".join([integer, *groups])
+    return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"

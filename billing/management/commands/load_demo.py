@@ -114,7 +114,8 @@ class Command(BaseCommand):
                 entity=entity,
                 valid_until=timezone.now() + timedelta(days=365),
                 max_customers=100,
-                receipt_prefix="FE",
+                # A plain numbering: a demo entity has no DIAN numbering resolution, so its
+                # papers are "Comprobante de recarga" 1, 2, 3… (no invoice prefix).
                 receipt_from=1,
                 receipt_to=100000,
             )
