@@ -99,8 +99,15 @@ def test_inverter_calibration_from_a_known_voltage():
 
 
 class IrqPin:
+    """An input with an interrupt; `level` is what the pin reads when the handler runs."""
+
+    level = 0
+
     def irq(self, handler=None, trigger=None):
         self.handler = handler
+
+    def value(self):
+        return self.level
 
 
 def test_energy_pulses_count_watt_hours():
