@@ -81,7 +81,7 @@ class Meter:
         self.memory = store  # storage.Memory: .main, .keys, .log
         self.rtc = clock
         self.ticks_ms = ticks_ms or getattr(clock, "ticks_ms", None) or _ticks_ms
-        self.ticks_diff = ticks_diff or _ticks_diff
+        self.ticks_diff = ticks_diff or getattr(clock, "ticks_diff", None) or _ticks_diff
         self.faults = Faults(store.log, self._log_time)
         self.time = TimeKeeper(clock, self.ticks_ms, self.ticks_diff, report=self.fault)
         self.now = self.time.now

@@ -47,6 +47,10 @@ class SimClock:
     def ticks_ms(self):
         return self.ms
 
+    @staticmethod
+    def ticks_diff(a, b):
+        return a - b  # the simulated ticks do not wrap
+
     def advance(self, seconds):
         self.t += seconds
         self.ms += seconds * 1000

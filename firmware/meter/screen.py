@@ -90,7 +90,7 @@ def main(m, room=ROWS - 1):
     if not s.key:
         lines.append(("Medidor sin clave", 1))
     if m.time.needs_setting:
-        lines.append(("Ajuste la hora: # HORA", 1))
+        lines.append(("Ajuste la hora en #", 1))
     lines.append((row("Crédito", kwh(registers.available(s)) + " kWh"), 0))
     lines.append((row(" Comprado", kwh(s.credit_wh)), 4))
     lines.append((row(" Subsidio", kwh(registers.subsidy_left(s))), 4))

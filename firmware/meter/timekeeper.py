@@ -55,7 +55,15 @@ class TimeKeeper:
 
     # --- the trusted time --------------------------------------------------
     def now(self):
-        t = self.base_t + self.ticks_diff(self.ticks_ms(), self.base_ms) // 1000
+        # the anchor moves on with whole seconds, so that tick differences stay small (the
+        # board's ticks_ms wraps every 12 days) and no fraction of a second is lost
+        ms = self.ticks_ms()
+        d = self.ticks_diff(ms, self.base_ms)
+        if d >= 1000:
+            k = d // 1000
+            self.base_t += k
+            self.base_ms = ms - (d - k * 1000)
+        t = self.base_t
         if t < self.last:
             t = self.last
         self.last = t
