@@ -14,6 +14,7 @@ from aom.access import admin_required, get_for_entity
 from customers.forms import CustomerForm, CustomerSearchForm, FirstMeterForm, IdentificationSearchForm, MeterForm
 from customers.models import Customer, Meter
 from licensing.models import LicenseError
+from tokens.services import admin_password_for
 
 PAGE_SIZE = 25
 
@@ -128,4 +129,5 @@ def meter_edit(request, pk):
         form.save()
         messages.success(request, MESSAGE_UPDATED)
         return redirect("customers:detail", pk=meter.customer_id)
-    return render(request, "customers/meter_form.html", {"form": form, "customer": meter.customer, "meter": meter})
+    context = {"form": form, "customer": meter.customer, "meter": meter, "admin_password": admin_password_for(meter)}
+    return render(request, "customers/meter_form.html", context)

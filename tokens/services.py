@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Meter
-from tokens.sts import MAX_TID, DecoderKey, TidError, derive_decoder_key, issue_credit, pan_from_drn
+from tokens.sts import MAX_TID, DecoderKey, TidError, admin_password, derive_decoder_key, issue_credit, pan_from_drn
 from tokens.sts import next_tid as sts_next_tid
 
 
@@ -33,6 +33,14 @@ def decoder_key_for(meter: Meter) -> DecoderKey:
         dkga=entity.key_derivation,
         base_date=meter.sts_base_date,
     )
+
+
+def admin_password_for(meter: Meter) -> str | None:
+    """The meter's administration password (`#` on its keypad), derived from its decoder key each
+    time it is shown and never stored; None when the entity has no vending key yet."""
+    if not meter.entity.has_vending_key:
+        return None
+    return admin_password(decoder_key_for(meter))
 
 
 def next_tid(meter: Meter, now: datetime) -> int:
