@@ -273,7 +273,7 @@ class Sim:
         self.clock.lost = hw.get("rtc_lost", False)
         self.host = now
         self.energy = SimEnergy()
-        self.energy.fail = hw.get("memory_fails", 0)
+        self.memory_fails = hw.get("memory_fails", 0)  # armed once the meter is up
         self.panel = TextPanel()
         self.flash = FlakyFlash(path, Store.SIZE)
         self.flash.broken = hw.get("flash_fail", False)
@@ -441,6 +441,7 @@ def output(sim, as_json):
         d = m.status()
         d["screen"] = m.lines()
         d["now"] = dates.fmt(sim.clock.t) + " UTC"
+        d["meter_now"] = dates.fmt(m.now()) + " UTC"  # the time the meter believes
         d["fault_log"] = fault_log(m)
         d["resets"] = sim.resets
         if sim.command == "init":
@@ -535,6 +536,7 @@ def main(argv=None):
             m.resume(sim.hw["ram"])
         else:
             sim.reset()
+        sim.energy.fail = sim.memory_fails
         if cmd == "keys":
             sim.press(args.keys)
         elif cmd == "fault":

@@ -112,6 +112,7 @@ class Meter:
         self.tick_fails = 0  # ticks in a row that raised
         self.save_failing = False  # the last save of the state failed: retried every tick
         self.key_unsaved = False  # the decoder key record still to be written
+        self._key_flags = {}
         self.relay_reason = None  # why the relay is held open against the rule: "fault", "wait"
         self.boot_ms = 0
         self.closed_ms = 0
@@ -179,6 +180,7 @@ class Meter:
         """The simulator between two commands: the board stayed powered, RAM is as it was."""
         self.load()
         self.restore_ram(ram)
+        self.time.floor = self.state.saved_at
         self._start(self.now())
         self.update_relay()
         self.refresh()
@@ -276,6 +278,9 @@ class Meter:
             "time": self.time.ram(),
             "relay": [self.relay, self.closed_ms, self.hold_until_ms, self.boot_ms, self.tick_fails],
             "faults": [[c, n] for c, n in self.faults.counts.items()],
+            "unsaved": [self._unsaved_wh, self._saved_at, self.save_failing, self.key_unsaved],
+            # what the flash could not take stays in RAM
+            "state": self.state.to_dict() if self.save_failing or self.key_unsaved else None,
         }
 
     def restore_ram(self, d):
@@ -292,6 +297,11 @@ class Meter:
                 self.relay_pin.value(1 if self.relay else 0)
         for c, n in d.get("faults", ()):
             self.faults.counts[c] = n
+        if "unsaved" in d:
+            self._unsaved_wh, self._saved_at, self.save_failing, self.key_unsaved = d["unsaved"]
+        if d.get("state"):
+            self.state = State(**d["state"])
+            self.decoder = Decoder(self.state)
         self.refresh()
 
     # --- events ------------------------------------------------------------
