@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint format demo
+.PHONY: install run test lint format demo firmware
 
 install:
 	scripts/setup
@@ -24,3 +24,7 @@ lint: install
 format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+# The meter firmware compiled to .mpy (firmware/build/), as README "Flashing an ESP32" copies it.
+firmware:
+	$(PY) firmware/build.py
