@@ -461,6 +461,8 @@ class Meter:
             or now - self._saved_at >= FLOOR_SAVE_S
         ):
             self.save()
+        if self.hold_until_ms is not None and self._since(self.hold_until_ms) >= 0:
+            self.hold_until_ms = None  # the wait is over (cleared now: tick differences wrap after days)
         if self.relay and s.relay_trial and self._since(self.closed_ms) >= RELAY_STABLE_S * 1000:
             s.relay_trial = 0  # the close held: it did not reset the board
             s.relay_fails = 0

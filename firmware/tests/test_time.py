@@ -145,3 +145,32 @@ def test_a_month_is_granted_once_across_resets():
         m.clock.advance(60)
         m = reboot(m)
         assert m.status()["subsidy_kwh"] == 0 and not m.relay
+
+
+class WrappingTicks:
+    """The board's ticks_ms: it wraps every 2^30 ms (12.4 days); differences are valid up to 6 days."""
+
+    PERIOD = 1 << 30
+
+    def __init__(self):
+        self.ms = self.PERIOD - 5000  # about to wrap
+
+    def ticks_ms(self):
+        return self.ms % self.PERIOD
+
+    def ticks_diff(self, a, b):
+        return ((a - b + self.PERIOD // 2) % self.PERIOD) - self.PERIOD // 2
+
+
+def test_time_on_the_tick_clock_survives_its_wrap_around():
+    from meter.timekeeper import TimeKeeper
+
+    ticks = WrappingTicks()
+    rtc = make_meter().clock
+    tk = TimeKeeper(rtc, ticks.ticks_ms, ticks.ticks_diff)
+    start = tk.start(rtc.t - 60)
+    rtc.fail = -1  # the RTC is gone for 30 days: the tick clock carries the time
+    for _ in range(30 * 24):
+        ticks.ms += 3600 * 1000 + 7
+        tk.read()
+    assert tk.now() - start == 30 * 86400 + 5  # the 7 ms of each hour add up to 5 s: none lost
