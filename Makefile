@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint format demo
+.PHONY: install run test lint format demo firmware
 
 # The app starts with DEBUG off unless told (production-safe default); the demo and the developer's
 # commands run in development mode, with the development keys.
@@ -28,3 +28,7 @@ lint: install
 format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+# The meter firmware compiled to .mpy (firmware/build/), as README "Flashing an ESP32" copies it.
+firmware:
+	$(PY) firmware/build.py

@@ -22,6 +22,7 @@ from customers.forms import (
 )
 from customers.models import Customer, Meter
 from licensing.models import LicenseError
+from tokens.services import admin_password_for
 
 PAGE_SIZE = 25
 
@@ -181,4 +182,7 @@ def meter_edit(request, pk):
             _save_meter(request, form)
         messages.success(request, MESSAGE_UPDATED)
         return redirect("customers:detail", pk=meter.customer_id)
-    return render(request, "customers/meter_form.html", {"form": form, "customer": meter.customer, "meter": meter})
+    # The password of the meter as stored: a refused form has put its typed values on `meter`.
+    stored = Meter.objects.select_related("entity").get(pk=meter.pk)
+    context = {"form": form, "customer": meter.customer, "meter": meter, "admin_password": admin_password_for(stored)}
+    return render(request, "customers/meter_form.html", context)

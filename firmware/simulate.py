@@ -8,13 +8,18 @@
     python firmware/simulate.py --state FILE keys "KEYS"      # e.g. "*23716100501183194197A"
     python firmware/simulate.py --state FILE run --hours H --load-w W [--battery-v V]
     python firmware/simulate.py --state FILE show [--json]
+    python firmware/simulate.py --state FILE log [--json]      # the fault log in flash
+    python firmware/simulate.py --state FILE fault KIND [--days N] [--count N] [--key K]
+    python firmware/simulate.py --state FILE reset             # a power cut and back
     python firmware/simulate.py --state FILE                  # interactive
 
-FILE is the meter's flash (the two storage slots). The simulated hardware that
-is not flash (the RTC's offset from the host clock) sits next to it in
-FILE.hw, with what the running meter holds in RAM (the last message, the
-keypad mode): between two commands the meter stays powered. The clock is the host's UTC time plus that offset; `run --hours H`
-moves it H hours on. For tests, `--now "YYYY-MM-DD HH:MM"` (UTC) or the
+FILE is the meter's flash (state, decoder key record, fault log). The simulated
+hardware that is not flash (the RTC's offset from the host clock, the board's
+tick clock, the faults injected) sits next to it in FILE.hw, with what the
+running meter holds in RAM (the last message, the keypad mode): between two
+commands the meter stays powered. The clock is the host's UTC time plus that
+offset; `run --hours H` moves it and the tick clock H hours on together.
+`fault KIND` injects one of README's faults (see `fault --help`). For tests, `--now "YYYY-MM-DD HH:MM"` (UTC) or the
 environment variable AOM_SIM_NOW (same format) replaces the host's time.
 
 Every command prints the screen as text, or with --json one JSON object.
@@ -29,14 +34,29 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from meter import dates  # noqa: E402
+from meter import dates, faults  # noqa: E402
 from meter.app import Meter  # noqa: E402
 from meter.board_sim import Fixed, SimClock, SimEnergy, TextPanel  # noqa: E402
-from meter.storage import FileFlash, Store  # noqa: E402
+from meter.matrix import LAYOUT, Keypad  # noqa: E402
+from meter.measure import PulseEnergy  # noqa: E402
+from meter.storage import FileFlash, Memory, Store  # noqa: E402
 
 KEYS = "0123456789*#ABCD"
 STEP_S = 60
 MAX_HOURS = 24 * 400
+FAULTS = (
+    "i2c",  # the RTC stops answering (until clear)
+    "flash",  # every flash write fails (until clear)
+    "memory",  # the next --count ticks raise MemoryError
+    "clock-lost",  # the RTC's oscillator stopped: lost-power flag, time back to 2000-01-01
+    "clock-ff",  # the RTC's registers read all 0xFF (until clear or HORA)
+    "clock-jump",  # the RTC jumps --days on (negative: back)
+    "phantom-pulses",  # --count false interrupts on the energy pulse pin
+    "bounce",  # --key pressed once, its contact bouncing when let go
+    "stuck",  # --key stuck down (until clear): the other keys go through the matrix
+    "brownout",  # closing the relay resets the board (until clear)
+    "clear",  # no more faults
+)
 
 
 class UsageError(Exception):
@@ -159,6 +179,8 @@ def build_parser():
     i.add_argument("--base-date", type=int, choices=dates.BASE_DATES, default=None)
     i.add_argument("--entity", default=None, type=entity_name)
     i.add_argument("--battery-cut", action="store_true", help="open the relay below 22.0 V (back at 24.0 V)")
+    i.add_argument("--max-credito", type=positive("--max-credito", 9999), help="CREDITO maximum, kWh (default 20)")
+    i.add_argument("--max-subsidio", type=positive("--max-subsidio", 9999), help="SUBSIDIO maximum, kWh (default 200)")
     k = sub.add_parser("keys", help="press keys")
     k.add_argument("keys", type=key_string)
     r = sub.add_parser("run", help="let time pass with a load")
@@ -166,7 +188,14 @@ def build_parser():
     r.add_argument("--load-w", required=True, type=positive("--load-w", 100000))
     r.add_argument("--battery-v", type=positive("--battery-v", 60), help="battery bank voltage from now on")
     sub.add_parser("show", help="print the screen")
-    for each in (i, k, r, sub.choices["show"]):
+    sub.add_parser("log", help="print the fault log kept in flash")
+    sub.add_parser("reset", help="a power cut and back: the meter boots again")
+    f = sub.add_parser("fault", help="inject a fault: " + ", ".join(FAULTS))
+    f.add_argument("kind", choices=FAULTS)
+    f.add_argument("--days", type=int_in(-20000, 20000, "--days"), default=0, help="clock-jump: days (negative: back)")
+    f.add_argument("--count", type=int_in(1, 100000, "--count"), default=1, help="memory, phantom-pulses: how many")
+    f.add_argument("--key", type=key_string, default="5", help="bounce, stuck: which key")
+    for each in (i, k, r, f, sub.choices["show"], sub.choices["log"], sub.choices["reset"]):
         each.add_argument("--json", action="store_true", dest="sub_json", help="print one JSON object")
     return p
 
@@ -223,6 +252,64 @@ def init_values(args):
     return values
 
 
+class FlakyFlash(FileFlash):
+    """The flash file; with `broken` set every write fails as a worn or disconnected flash does."""
+
+    broken = False
+
+    def write(self, offset, data):
+        if self.broken:
+            raise OSError(5)  # EIO
+        FileFlash.write(self, offset, data)
+
+
+class SimPin:
+    """The energy pulse input: `level` is what it reads when an interrupt runs."""
+
+    def __init__(self, level=1):
+        self.level = level
+
+    def value(self):
+        return self.level
+
+    def irq(self, handler=None, trigger=None):
+        self.handler = handler
+
+
+class Matrix:
+    """The keypad's 4x4 matrix: rows driven, columns read; `held` are the keys down."""
+
+    def __init__(self):
+        self.held = set()
+        self.rows = [SimRow() for _ in range(4)]
+        self.cols = [SimCol(self, j) for j in range(4)]
+
+    def down(self, i, j):
+        return LAYOUT[i][j] in self.held
+
+
+class SimRow:
+    def __init__(self):
+        self.v = 1
+
+    def value(self, v=None):
+        if v is None:
+            return self.v
+        self.v = v
+
+
+class SimCol:
+    def __init__(self, matrix, j):
+        self.m = matrix
+        self.j = j
+
+    def value(self):
+        for i, r in enumerate(self.m.rows):
+            if r.v == 0 and self.m.down(i, self.j):
+                return 0
+        return 1
+
+
 class Sim:
     def __init__(self, path, now):
         self.path = path
@@ -231,13 +318,25 @@ class Sim:
         if os.path.exists(self.hw_path):
             with open(self.hw_path) as f:
                 self.hw.update(json.load(f))
-        self.clock = SimClock(now + self.hw["offset_s"])
+        hw = self.hw
+        # the board stayed powered: its tick clock went on with the host's time
+        ms = hw.get("ticks_ms", 0) + max(0, now - hw.get("host_s", now)) * 1000
+        self.clock = SimClock(now + hw["offset_s"], ms)
+        self.clock.fail = hw.get("rtc_fail", 0)
+        self.clock.garbage = hw.get("rtc_garbage", False)
+        self.clock.lost = hw.get("rtc_lost", False)
         self.host = now
         self.energy = SimEnergy()
+        self.memory_fails = hw.get("memory_fails", 0)  # armed once the meter is up
         self.panel = TextPanel()
-        self.flash = FileFlash(path, Store.SIZE)
-        self.meter = Meter(
-            Store(self.flash),
+        self.flash = FlakyFlash(path, Store.SIZE)
+        self.flash.broken = hw.get("flash_fail", False)
+        self.resets = 0
+        self.meter = self.new_meter()
+
+    def new_meter(self):
+        return Meter(
+            Memory(self.flash),
             self.clock,
             display=self.panel,
             energy=self.energy,
@@ -246,25 +345,148 @@ class Sim:
         )
 
     def close(self):
-        self.hw["offset_s"] = self.clock.t - self.host
-        self.hw["ram"] = self.meter.ram()
+        c = self.clock
+        hw = self.hw
+        hw["offset_s"] = c.t - self.host
+        hw["host_s"] = self.host
+        hw["ticks_ms"] = c.ms
+        hw["rtc_fail"], hw["rtc_garbage"], hw["rtc_lost"] = c.fail, c.garbage, c.lost
+        hw["memory_fails"] = self.energy.fail
+        hw["ram"] = self.meter.ram()
         with open(self.hw_path, "w") as f:
-            json.dump(self.hw, f)
+            json.dump(hw, f)
         self.flash.close()
 
-    def run(self, hours, load_w):
+    def reset(self):
+        """A power cut and back: RAM is lost, the meter boots from its flash."""
+        self.meter = self.new_meter()
+        self.resets += 1
+        self.meter.boot()
+
+    def brownout(self):
+        """With the brown-out fault, a relay that closes resets the board (at most 10 times in a row)."""
+        for _ in range(10):
+            if not (self.hw.get("brownout") and self.meter.relay):
+                return
+            self.reset()
+
+    def press(self, keys):
+        stuck = self.hw.get("stuck")
+        if not stuck:
+            for k in keys:
+                self.meter.press(k)
+                self.brownout()
+            return
+        # through the matrix, the stuck key held all along
+        matrix = Matrix()
+        matrix.held = {stuck}
+        kp = Keypad(matrix.rows, matrix.cols)
+        for _ in range(kp.stuck_scans):
+            self.poll(kp)
+        for k in keys:
+            matrix.held.add(k)
+            for _ in range(kp.stable + 1):
+                self.poll(kp)
+            if k != stuck:
+                matrix.held.discard(k)
+            for _ in range(kp.release + 1):
+                self.poll(kp)
+
+    def poll(self, kp):
+        k = kp.poll()
+        if kp.stuck_new is not None:
+            kp.stuck_new = None
+            self.meter.fault(faults.KEY_STUCK)
+        if k:
+            self.meter.press(k)
+            self.brownout()
+
+    def bounce(self, key):
+        """One press of `key` whose contact bounces twice when let go."""
+        matrix = Matrix()
+        kp = Keypad(matrix.rows, matrix.cols)
+        for held in (1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0):
+            matrix.held = {key} if held else set()
+            self.poll(kp)
+
+    def phantom(self, n):
+        """n interrupts on the pulse pin that its level does not confirm."""
+        pe = PulseEnergy(SimPin(level=1), ticks_ms=self.clock.ticks_ms)
+        for _ in range(n):
+            pe.pulse()
+        self.energy.phantom += pe.phantom
+        self.energy.ws += pe.wh() * 3600
+        self.meter.tick()
+
+    def fault(self, kind, days, count, key):
+        hw = self.hw
+        c = self.clock
         m = self.meter
-        m.tick()  # take in the readings as they are now (e.g. a new battery voltage)
+        if kind == "clear":
+            for name in ("brownout", "stuck", "flash_fail"):
+                hw.pop(name, None)
+            c.fail, c.garbage = 0, False
+            self.flash.broken = False
+            self.energy.fail = 0
+        elif kind == "i2c":
+            c.fail = -1
+        elif kind == "flash":
+            hw["flash_fail"] = self.flash.broken = True
+        elif kind == "memory":
+            self.energy.fail = count
+        elif kind == "clock-lost":
+            c.lost = True
+            c.t = dates.seconds(2000, 1, 1)
+        elif kind == "clock-ff":
+            c.garbage = True
+        elif kind == "clock-jump":
+            c.jump(days * 86400)
+        elif kind == "phantom-pulses":
+            self.phantom(count)
+            return
+        elif kind == "bounce":
+            self.bounce(key)
+            return
+        elif kind == "stuck":
+            hw["stuck"] = key
+            self.press("")
+            return
+        elif kind == "brownout":
+            hw["brownout"] = True
+            self.brownout()
+            return
+        m.tick()  # the meter meets the fault at once
+
+    def run(self, hours, load_w):
         total = int(round(hours * 3600))
+        self.meter.tick()  # take in the readings as they are now (e.g. a new battery voltage)
+        self.brownout()
         while total > 0:
+            m = self.meter
             step = min(STEP_S, total)
             self.energy.advance(step, load_w, m.relay)
             self.clock.advance(step)
             m.tick()
+            self.brownout()
             total -= step
+        m = self.meter
         if m._unsaved_wh:
             m.save()  # the simulator stops in order: keep what was used
         m.refresh()
+
+
+def fault_log(m):
+    out = []
+    for seq, t, code, n, relay in m.memory.log.entries():
+        out.append(
+            {
+                "time": dates.fmt(t) + " UTC",
+                "fault": faults.NAMES.get(code, str(code)),
+                "count": n,
+                "relay": "closed" if relay else "open",
+            }
+        )
+    return out
 
 
 def output(sim, as_json):
@@ -272,14 +494,26 @@ def output(sim, as_json):
     if as_json:
         d = m.status()
         d["screen"] = m.lines()
-        d["now"] = dates.fmt(sim.clock()) + " UTC"
+        d["now"] = dates.fmt(sim.clock.t) + " UTC"
+        d["meter_now"] = dates.fmt(m.now()) + " UTC"  # the time the meter believes
+        d["fault_log"] = fault_log(m)
+        d["resets"] = sim.resets
+        if sim.command == "init":
+            d["admin_password"] = m.admin_password()
         print(json.dumps(d, ensure_ascii=False))
+    elif sim.command == "log":
+        entries = fault_log(m)
+        for e in entries:
+            print("%s  %-20s x%d  relay %s" % (e["time"], e["fault"], e["count"], e["relay"]))
+        if not entries:
+            print("no faults logged")
     else:
         print(sim.panel.text())
+        if sim.command == "init":
+            print("admin password: %s" % m.admin_password())
 
 
 def interactive(sim, as_json):
-    m = sim.meter
     output(sim, as_json)
     print("Keys 0-9 * # A B C D, then Enter. ':run H W' lets time pass, ':q' quits.")
     while True:
@@ -303,8 +537,7 @@ def interactive(sim, as_json):
             except argparse.ArgumentTypeError as e:
                 print(e)
                 continue
-            for k in keys:
-                m.press(k)
+            sim.press(keys)
         output(sim, as_json)
 
 
@@ -337,6 +570,7 @@ def main(argv=None):
     except OSError as e:
         print("simulate.py: error: cannot open %s: %s" % (path, e.strerror), file=sys.stderr)
         return 2
+    sim.command = cmd
     try:
         m = sim.meter
         if cmd == "init":
@@ -350,18 +584,22 @@ def main(argv=None):
                 base_date=init["base_date"],
                 entity=init["entity"],
                 battery_cut=1 if args.battery_cut else 0,
+                max_emergency_wh=None if args.max_credito is None else int(round(args.max_credito * 1000)),
+                max_subsidy_wh=None if args.max_subsidio is None else int(round(args.max_subsidio * 1000)),
             )
+        elif "ram" in sim.hw and cmd != "reset":
+            m.resume(sim.hw["ram"])
         else:
-            m.boot()
-            if "ram" in sim.hw:
-                m.restore_ram(sim.hw["ram"])
+            sim.reset()
+        sim.energy.fail = sim.memory_fails
         if cmd == "keys":
-            for k in args.keys:
-                m.press(k)
+            sim.press(args.keys)
+        elif cmd == "fault":
+            sim.fault(args.kind, args.days, args.count, args.key)
         elif cmd == "run":
             if args.battery_v is not None:
                 sim.hw["battery_mv"] = int(round(args.battery_v * 1000))
-                m.battery.mv = sim.hw["battery_mv"]
+                sim.meter.battery.mv = sim.hw["battery_mv"]
             sim.run(args.hours, args.load_w)
         if cmd is None:
             interactive(sim, as_json)

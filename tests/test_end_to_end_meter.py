@@ -85,3 +85,15 @@ def test_the_price_the_page_shows_is_what_the_meter_credits(sold, product):
     # $1.200 at $500/kWh buys 2.4 kWh; $4.000 buys 8 kWh; $800 buys 1.6 kWh.
     assert [r.kwh for r in receipts] == [Decimal("2.4"), Decimal("8.0"), Decimal("1.6")]
     assert [r.total for r in receipts] == [Decimal("1200"), Decimal("4000"), Decimal("800")]
+
+
+def test_the_password_the_platform_shows_opens_the_simulated_meters_menu(tmp_path, client, admin, meter):
+    state = tmp_path / "meter.bin"
+    key = decoder_key_for(meter)
+    init = sim(state, "init", "--decoder-key", key.hex(), "--drn", meter.drn, "--base-date", str(meter.sts_base_date))
+    client.force_login(admin)
+    page = client.get(reverse("customers:meter_edit", args=[meter.pk])).content.decode()
+    shown = page.split('id="admin-password">')[1].split("<")[0]
+    assert shown == init["admin_password"]
+    assert sim(state, "keys", "#1234A")["mode"] == "main"  # not the factory password
+    assert sim(state, "keys", "#" + shown + "A")["mode"] == "admin"

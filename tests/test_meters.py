@@ -167,3 +167,49 @@ def test_meter_parameters_in_other_digits_are_refused_and_nothing_changes(client
     assert response.context["form"].errors[field]
     meter.refresh_from_db()
     assert (meter.supply_group_code, meter.tariff_index) == before
+
+
+def test_the_administrator_sees_the_meters_own_admin_password(client, admin, meter):
+    from tokens.services import admin_password_for, decoder_key_for
+    from tokens.sts import admin_password
+
+    client.force_login(admin)
+    response = client.get(reverse("customers:meter_edit", args=[meter.pk]))
+    assert response.status_code == 200
+    expected = admin_password(decoder_key_for(meter))
+    assert admin_password_for(meter) == expected and len(expected) == 8
+    assert f'<span class="aom-code" id="admin-password">{expected}</span>' in response.content.decode()
+
+
+def test_the_admin_password_is_not_stored_on_the_server(client, admin, meter):
+    from django.db import connection
+
+    from tokens.services import admin_password_for
+
+    password = admin_password_for(meter)
+    client.force_login(admin)
+    client.get(reverse("customers:meter_edit", args=[meter.pk]))
+    with connection.cursor() as cursor:
+        for model in (Meter, type(meter.entity), type(meter.customer)):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - table names from the models
+            assert not any(password in str(row) for row in cursor.fetchall())
+
+
+def test_other_roles_and_entities_do_not_see_the_admin_password(client, biller, other_admin, meter):
+    client.force_login(biller)
+    assert client.get(reverse("customers:meter_edit", args=[meter.pk])).status_code == 403
+    client.force_login(other_admin)
+    assert client.get(reverse("customers:meter_edit", args=[meter.pk])).status_code == 404
+
+
+def test_without_a_vending_key_the_page_says_how_to_see_the_password(client, admin, customer):
+    entity = customer.entity
+    entity.vending_key_sealed = ""
+    entity.save()
+    meter = f.make_meter(customer)
+    client.force_login(admin)
+    response = client.get(reverse("customers:meter_edit", args=[meter.pk]))
+    assert response.status_code == 200
+    assert "Configure la llave de venta" in response.content.decode()
+    assert 'id="admin-password"' not in response.content.decode()

@@ -10,8 +10,18 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from aom.lib.secretbox import SecretError
 from customers.models import Meter
-from tokens.sts import MAX_TID, DecoderKey, TidError, derive_decoder_key, issue_credit, pan_from_drn
+from tokens.sts import (
+    MAX_TID,
+    DecoderKey,
+    StsError,
+    TidError,
+    admin_password,
+    derive_decoder_key,
+    issue_credit,
+    pan_from_drn,
+)
 from tokens.sts import next_tid as sts_next_tid
 
 
@@ -37,6 +47,19 @@ def decoder_key_for(meter: Meter) -> DecoderKey:
         dkga=entity.key_derivation,
         base_date=meter.sts_base_date,
     )
+
+
+def admin_password_for(meter: Meter) -> str | None:
+    """The meter's administration password (`#` on its keypad), derived from its decoder key each
+    time it is shown and never stored; None when the entity has no vending key yet."""
+    if not meter.entity.has_vending_key:
+        return None
+    try:
+        return admin_password(decoder_key_for(meter))
+    except (StsError, SecretError):
+        # Key parameters the engine refuses, or a vending key that does not open: the page says
+        # the password cannot be shown; the recharge path reports the same fault with its error id.
+        return None
 
 
 def next_tid(meter: Meter, now: datetime) -> int:

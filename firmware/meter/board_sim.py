@@ -13,15 +13,49 @@ Plain Python that also runs on MicroPython, so the tests use it on both.
 
 
 class SimClock:
-    """Seconds since 2000-01-01 UTC, moved by hand."""
+    """A real-time clock (seconds since 2000-01-01 UTC) and the board's tick clock, moved together by hand.
 
-    def __init__(self, start):
+    advance(s) moves both; a fault moves or spoils the RTC alone: jump(s), fail (OSError, as an
+    I2C bus that does not answer), garbage (registers that are not a time: ValueError), lost
+    (the oscillator-stop flag). set(t) is the administrator setting the RTC.
+    """
+
+    def __init__(self, start, ms=0):
         self.t = start
+        self.ms = ms
+        self.fail = 0  # reads still to fail; -1: until cleared
+        self.garbage = False
+        self.lost = False
 
     def __call__(self):
+        if self.fail:
+            if self.fail > 0:
+                self.fail -= 1
+            raise OSError(19)  # ENODEV
+        if self.garbage:
+            raise ValueError("not a time")
         return self.t
 
+    def lost_power(self):
+        return self.lost
+
+    def set(self, t):
+        self.t = t
+        self.lost = False
+        self.garbage = False
+
+    def ticks_ms(self):
+        return self.ms
+
+    @staticmethod
+    def ticks_diff(a, b):
+        return a - b  # the simulated ticks do not wrap
+
     def advance(self, seconds):
+        self.t += seconds
+        self.ms += seconds * 1000
+
+    def jump(self, seconds):
         self.t += seconds
 
 
@@ -31,6 +65,8 @@ class SimEnergy:
     def __init__(self, ws=0):
         self.ws = ws  # watt-seconds
         self.load_w = 0
+        self.phantom = 0  # pulses refused (see measure.PulseEnergy)
+        self.fail = 0  # reads still to raise MemoryError (a fault injected by a test)
 
     def advance(self, seconds, load_w, closed):
         self.load_w = load_w
@@ -38,6 +74,9 @@ class SimEnergy:
             self.ws += load_w * seconds
 
     def wh(self):
+        if self.fail:
+            self.fail -= 1
+            raise MemoryError("memory allocation failed")
         return int(self.ws // 3600)
 
     def power_w(self):

@@ -27,14 +27,21 @@ class DS3231:
         self.addr = addr
 
     def now(self):
+        """Seconds since 2000 UTC; ValueError when the registers hold no time (e.g. all 0xFF)."""
         r = self.i2c.readfrom_mem(self.addr, 0, 7)
+        for i, mask in ((0, 0x7F), (1, 0x7F), (4, 0x3F), (5, 0x1F), (6, 0xFF)):
+            if r[i] & mask & 0x0F > 9 or r[i] & mask >> 4 > 9:
+                raise ValueError("RTC registers are not a time")
         hour = r[2]
         if hour & 0x40:  # 12-hour mode
             h = _bcd(hour & 0x1F) % 12 + (12 if hour & 0x20 else 0)
         else:
             h = _bcd(hour & 0x3F)
         year = 2000 + _bcd(r[6]) + (100 if r[5] & 0x80 else 0)
-        return dates.seconds(year, _bcd(r[5] & 0x1F), _bcd(r[4] & 0x3F), h, _bcd(r[1] & 0x7F), _bcd(r[0] & 0x7F))
+        mo, d, mi, sec = _bcd(r[5] & 0x1F), _bcd(r[4] & 0x3F), _bcd(r[1] & 0x7F), _bcd(r[0] & 0x7F)
+        if not dates.valid_date(year, mo, d) or h > 23 or mi > 59 or sec > 59:
+            raise ValueError("RTC registers are not a time")
+        return dates.seconds(year, mo, d, h, mi, sec)
 
     def __call__(self):
         return self.now()

@@ -92,6 +92,17 @@ class ILI9341:
         self.window(x, y, w, h)
         self.cmd(RAMWR, buf)
 
+    def begin(self, x, y, w, h):
+        """Start writing w*h pixels: then spi.write() them in pieces, then end()."""
+        self.window(x, y, w, h)
+        self.cs.value(0)
+        self.dc.value(0)
+        self.spi.write(bytes((RAMWR,)))
+        self.dc.value(1)
+
+    def end(self):
+        self.cs.value(1)
+
     def fill_rect(self, x, y, w, h, color):
         self.window(x, y, w, h)
         line = bytes((color >> 8, color & 0xFF)) * w
@@ -121,20 +132,24 @@ def plain(text):
 
 
 def framebuf_font():
-    """MicroPython's built-in 8x8 font through framebuf (on the board)."""
+    """MicroPython's built-in 8x8 font through framebuf (on the board), printable ASCII kept in 760 bytes."""
     import framebuf
 
     buf = bytearray(8)
     fb = framebuf.FrameBuffer(buf, 8, 8, framebuf.MONO_HLSB)
-    cache = {}
+    table = bytearray(95 * 8)
+    done = bytearray(95)
 
     def glyph(ch):
-        g = cache.get(ch)
-        if g is None:
+        i = ord(ch) - 32
+        if not 0 <= i < 95:
+            i = 31  # "?"
+        if not done[i]:
             fb.fill(0)
-            fb.text(ch, 0, 0, 1)
-            g = cache[ch] = bytes(buf)
-        return g
+            fb.text(chr(i + 32), 0, 0, 1)
+            table[i * 8 : i * 8 + 8] = buf
+            done[i] = 1
+        return memoryview(table)[i * 8 : i * 8 + 8]
 
     return glyph
 
@@ -151,33 +166,28 @@ class TextPanel:
         self.fg = fg
         self.bg = bg
         self.shown = [None] * self.ROWS
-        self._wide = {}
-        self._line = bytearray(lcd.width * 16 * 2)
-
-    def _expand(self, bits):
-        """One glyph row -> 16 pixels (each bit twice), RGB565."""
-        seg = self._wide.get(bits)
-        if seg is None:
-            fg = bytes((self.fg >> 8, self.fg & 0xFF)) * 2
-            bg = bytes((self.bg >> 8, self.bg & 0xFF)) * 2
-            seg = b"".join(fg if bits & (0x80 >> i) else bg for i in range(8))
-            self._wide[bits] = seg
-        return seg
+        self._strip = bytearray(lcd.width * 2)  # one row of pixels: the line is sent strip by strip
+        # 4 bits of a glyph row -> 8 pixels (each bit twice), RGB565: 16 entries of 16 bytes
+        f = bytes((fg >> 8, fg & 0xFF)) * 2
+        b = bytes((bg >> 8, bg & 0xFF)) * 2
+        self._nibble = [b"".join(f if n & (8 >> i) else b for i in range(4)) for n in range(16)]
 
     def draw_line(self, row, text):
         text = plain(text)[: self.COLS]
         text += " " * (self.COLS - len(text))
-        buf = self._line
-        stride = self.lcd.width * 2
-        for c, ch in enumerate(text):
-            g = self.font(ch)
-            x = c * 32
-            for r in range(8):
-                seg = self._expand(g[r])
-                at = 2 * r * stride + x
-                buf[at : at + 32] = seg
-                buf[at + stride : at + stride + 32] = seg
-        self.lcd.blit(0, row * 16, self.lcd.width, 16, buf)
+        glyphs = [self.font(ch) for ch in text]
+        strip = self._strip
+        lcd = self.lcd
+        lcd.begin(0, row * 16, lcd.width, 16)
+        for r in range(8):  # each glyph row, twice: 8x8 drawn at 16x16
+            nib = self._nibble
+            for c in range(len(glyphs)):
+                bits = glyphs[c][r]
+                strip[c * 32 : c * 32 + 16] = nib[bits >> 4]
+                strip[c * 32 + 16 : c * 32 + 32] = nib[bits & 15]
+            lcd.spi.write(strip)
+            lcd.spi.write(strip)
+        lcd.end()
 
     def show(self, lines):
         for row in range(self.ROWS):

@@ -16,7 +16,8 @@ Key map (4x4 keypad)::
     D    next screen
 
 Administration screens, in order: UID, DID, FECHA, CREDITO, SUBSIDIO, CLAVE
-(password change) and SALIR (A saves and applies every change).
+(password change) and SALIR (A saves and applies every change); after SALIR,
+D goes on to HORA (sets the clock at once) and FALLAS (the fault log).
 """
 
 from meter import dates, lockout, screen
@@ -37,7 +38,11 @@ FIELDS = (
     ("SUBSIDIO", "subsidy_wh", "Subsidio mensual, kWh", "kwh"),
     ("CLAVE", "password", "Nueva contraseña, 4 a 8 dígitos", "password"),
     ("SALIR", None, "A: guardar y aplicar. #: salir sin guardar", "exit"),
+    ("HORA", None, "Fecha y hora de Colombia AAAAMMDDHHMM", "clock"),
+    ("FALLAS", None, "Registro de fallas", "log"),
 )
+SALIR = 6
+MAXIMA = {"emergency_wh": "max_emergency_wh", "subsidy_wh": "max_subsidy_wh"}
 
 MSG = {
     "short": "El código debe tener 20 dígitos",
@@ -55,6 +60,9 @@ MSG = {
     "saved": "Cambios guardados",
     "discarded": "Cambios descartados",
     "cancelled": "Cancelado",
+    "error": "Error interno: intente de nuevo",
+    "too_much": "Máximo %s kWh",
+    "clock_set": "Hora ajustada",
 }
 
 
@@ -94,6 +102,11 @@ class Keys:
     # --- helpers -----------------------------------------------------------
     def _say(self, *parts):
         self.m.message = list(parts)
+
+    def reset(self):
+        """Back to the main screen, nothing pending (after an error)."""
+        self._main()
+        self.pending = {}
 
     def idle(self, now):
         if self.mode != MAIN and self.last_key is not None and now - self.last_key >= IDLE_S:
@@ -202,7 +215,7 @@ class Keys:
             self.fresh = False
             self.m.message = []
         elif k.isdigit() or (k == "*" and kind == "kwh"):
-            if kind != "exit":
+            if kind not in ("exit", "log"):
                 if self.fresh:
                     self.buf = ""
                     self.fresh = False
@@ -216,9 +229,23 @@ class Keys:
                 self._main()
                 self._say(MSG["saved"])
                 return
+            if kind == "log":
+                self.field = 0
+                self._load_field()
+                return
             value = self._validate(kind)
             if value is None:
                 self._say(MSG["bad_value"])
+                return
+            if kind == "clock":
+                self.m.set_clock(value)
+                self._say(MSG["clock_set"])
+                self.field = SALIR
+                self._load_field()
+                return
+            top = MAXIMA.get(attr)
+            if top and value > getattr(self.m.state, top):
+                self._say(MSG["too_much"] % screen.kwh(getattr(self.m.state, top)).replace(",00", ""))
                 return
             if kind == "password":
                 if self.confirming is None:
@@ -252,10 +279,19 @@ class Keys:
             return parse_kwh(b)
         if kind == "password":
             return b if b.isdigit() and 4 <= len(b) <= 8 else None
+        if kind == "clock":
+            if len(b) != 12 or not b.isdigit():
+                return None
+            y, mo, d, hh, mi = int(b[:4]), int(b[4:6]), int(b[6:8]), int(b[8:10]), int(b[10:])
+            if not dates.valid_date(y, mo, d) or hh > 23 or mi > 59:
+                return None
+            t = dates.seconds(y, mo, d, hh, mi) - self.m.offset
+            return t if t >= dates.seconds(2024, 1, 1) else None
         return None
 
     # --- screen ------------------------------------------------------------
-    def body(self):
+    def body(self, room=screen.ROWS - 1):
+        """The lines of the current mode; room: rows left above the message and the clock."""
         m = self.m
         if self.mode == CODE:
             return (
@@ -285,7 +321,9 @@ class Keys:
             lines.extend(screen.wrap(hint))
             if kind == "password" and self.confirming is not None:
                 lines.append("Repita:")
-            if kind != "exit":
+            if kind == "log":
+                lines.extend(screen.fault_log(m))
+            elif kind != "exit":
                 lines.append("> " + shown + ("" if kind != "kwh" else " kWh"))
             lines.append("")
             lines.append("A ok  D siguiente")
@@ -294,4 +332,4 @@ class Keys:
             return lines
         if self.page == 1:
             return screen.info(m)
-        return screen.main(m)
+        return screen.main(m, room)

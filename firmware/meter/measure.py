@@ -7,8 +7,10 @@ Usage::
     bat.read_mv()                                # e.g. 25600
     inv = Inverter(adc_inv, uv_per_count=3125)   # after calibration
     inv.read_mv()                                # RMS over whole 60 Hz cycles
-    energy = PulseEnergy(pin, imp_per_kwh=1000)  # S0 output of an energy meter
-    energy.wh(), energy.power_w()
+    energy = PulseEnergy(pin, imp_per_kwh=1000, max_w=12000)  # S0 output of an energy meter
+    energy.wh(), energy.power_w(), energy.phantom       # phantom: pulses refused
+    inv = SpreadInverter(adc_inv, uv_per_count=3125)    # the board's loop calls inv.step()
+    inv.step(); inv.read_mv()                           # one 60 Hz cycle per step; the last window
 
 The ADCs are any object with read_u16() (and read_uv() on the ESP32, which
 applies the chip's factory calibration). Time functions can be passed in so
@@ -103,6 +105,46 @@ class Inverter:
         return self.uv_per_count
 
 
+class SpreadInverter(Inverter):
+    """The same RMS, sampled one whole 60 Hz cycle per step() (about 17 ms), so that the main
+    loop scans the keypad between two cycles; read_mv() gives the last complete window
+    (`cycles` steps) without waiting, None before the first."""
+
+    def __init__(self, adc, uv_per_count, **kw):
+        Inverter.__init__(self, adc, uv_per_count, **kw)
+        self.last_mv = None
+        self._reset()
+
+    def _reset(self):
+        self._n = self._s = self._sq = self._steps = 0
+
+    def step(self):
+        rate = self.hz * self.per_cycle
+        read = self.adc.read_u16
+        t0 = self.ticks_us()
+        s = sq = 0
+        for i in range(self.per_cycle):
+            due = t0 + i * 1000000 // rate
+            while self.ticks_diff(self.ticks_us(), due) < 0:
+                pass
+            x = read()
+            s += x
+            sq += x * x
+        self._n += self.per_cycle
+        self._s += s
+        self._sq += sq
+        self._steps += 1
+        if self._steps >= self.cycles:
+            n = self._n
+            var = (self._sq - self._s * self._s / n) / n
+            counts = var**0.5 if var > 0 else 0
+            self.last_mv = int(counts * self.uv_per_count / 1000 + 0.5)
+            self._reset()
+
+    def read_mv(self):
+        return self.last_mv
+
+
 def rms_counts(samples):
     n = len(samples)
     if not n:
@@ -121,13 +163,23 @@ def rms_mv(samples, uv_per_count):
 
 
 class PulseEnergy:
-    """Counts the pulses of an energy meter's S0 output (imp_per_kwh per kWh)."""
+    """Counts the pulses of an energy meter's S0 output (imp_per_kwh per kWh).
 
-    def __init__(self, pin, imp_per_kwh=1000, trigger=None, ticks_ms=None, ticks_diff=None):
+    A pulse counts only when the pin still reads its active level (`active`, 0 for a falling
+    edge on an open collector with a pull-up) when the interrupt runs, and only when it comes
+    at least the time of one pulse at max_w after the last one counted; the others are
+    counted in `phantom` (each would take 1 Wh from the customer).
+    """
+
+    def __init__(self, pin, imp_per_kwh=1000, trigger=None, ticks_ms=None, ticks_diff=None, max_w=12000, active=0):
         self.imp = imp_per_kwh
         self.count = 0
+        self.phantom = 0
         self.last = None
         self.interval = None
+        self.pin = pin
+        self.active = active
+        self.min_ms = 3600000000 // (imp_per_kwh * max_w) if max_w else 0
         self.ticks_ms = ticks_ms or _ticks_ms
         self.ticks_diff = ticks_diff or _ticks_diff
         if pin is not None:
@@ -137,9 +189,16 @@ class PulseEnergy:
                 pin.irq(handler=self.pulse, trigger=trigger)
 
     def pulse(self, _pin=None):
+        if self.pin is not None and self.pin.value() != self.active:
+            self.phantom += 1  # the level does not confirm it: a glitch
+            return
         now = self.ticks_ms()
         if self.last is not None:
-            self.interval = self.ticks_diff(now, self.last)
+            dt = self.ticks_diff(now, self.last)
+            if dt < self.min_ms:
+                self.phantom += 1  # faster than the supply can deliver
+                return
+            self.interval = dt
         self.last = now
         self.count += 1
 

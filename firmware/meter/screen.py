@@ -74,22 +74,41 @@ def battery_state(mv):
     return "Normal"
 
 
-def main(m):
+def relay_text(m):
+    if m.relay:
+        return "Cerrado"
+    return {"fault": "Abierto: falla", "wait": "En espera", "power": "Abierto: potencia"}.get(m.relay_reason, "Abierto")
+
+
+def main(m, room=ROWS - 1):
+    """The status screen in at most `room` lines: the status lines (credit, power, energy,
+    battery and its state, inverter, relay) always; the heading, the credit's parts and the
+    warnings only while there is room (a message takes the rest)."""
     s = m.state
-    lines = [center(s.entity), "-" * COLS]
+    # (line, rank): rank 0 always shown; higher ranks are dropped first
+    lines = [(center(s.entity), 2), ("-" * COLS, 3)]
     if not s.key:
-        lines.append("Medidor sin clave")
-    lines.append(row("Crédito", kwh(registers.available(s)) + " kWh"))
-    lines.append(row(" Comprado", kwh(s.credit_wh)))
-    lines.append(row(" Subsidio", kwh(registers.subsidy_left(s))))
-    lines.append(row(" Emergencia", kwh(registers.emergency_left(s))))
-    lines.append(row("Potencia", "%d W" % m.power_w))
-    lines.append(row("Energía", kwh(s.energy_wh) + " kWh"))
-    lines.append(row("Batería", volts(m.battery_mv) + " V"))
-    lines.append(row(" Estado", battery_state(m.battery_mv)))
-    lines.append(row("Inversor", volts(m.inverter_mv) + " V~"))
-    lines.append(row("Relé", "Cerrado" if m.relay else "Abierto"))
-    return lines
+        lines.append(("Medidor sin clave", 1))
+    if m.time.needs_setting:
+        lines.append(("Ajuste la hora en #", 1))
+    lines.append((row("Crédito", kwh(registers.available(s)) + " kWh"), 0))
+    lines.append((row(" Comprado", kwh(s.credit_wh)), 4))
+    lines.append((row(" Subsidio", kwh(registers.subsidy_left(s))), 4))
+    lines.append((row(" Emergencia", kwh(registers.emergency_left(s))), 4))
+    lines.append((row("Potencia", "%d W" % m.power_w), 0))
+    lines.append((row("Energía", kwh(s.energy_wh) + " kWh"), 0))
+    lines.append((row("Batería", volts(m.battery_mv) + " V"), 0))
+    lines.append((row(" Estado", battery_state(m.battery_mv)), 0))
+    lines.append((row("Inversor", volts(m.inverter_mv) + " V~"), 0))
+    lines.append((row("Relé", relay_text(m)), 0))
+    rank = 4
+    while len(lines) > room and rank > 0:
+        lines = [x for x in lines if x[1] != rank]
+        rank -= 1
+    return [x[0] for x in lines]
+
+
+STATUS_ROWS = 7  # the status lines main() never drops
 
 
 def info(m):
@@ -126,15 +145,37 @@ def clock(now, offset):
     return center(dates.fmt(now, offset))
 
 
-def compose(body, message, now, offset):
-    """Body lines, then the message wrapped at the bottom, then the clock."""
+def message_lines(message):
+    """The message wrapped, at most the rows the status lines leave."""
     msg = []
     for part in message:
         msg.extend(wrap(part))
+    return msg[: ROWS - 1 - STATUS_ROWS]
+
+
+def compose(body, msg, now, offset, clock_unset=False):
+    """Body lines, then the (wrapped) message at the bottom, then the clock."""
     room = ROWS - 1 - len(msg)
     lines = body[:room]
     while len(lines) < room:
         lines.append("")
-    lines.extend(msg[: ROWS - 1])
-    lines.append(clock(now, offset))
+    lines.extend(msg)
+    lines.append(center("Hora sin ajustar") if clock_unset else clock(now, offset))
     return [line[:COLS] for line in lines[:ROWS]]
+
+
+def fault_log(m, n=4):
+    """The newest fault log entries, two lines each, and the counts since boot."""
+    from meter import faults
+
+    out = []
+    try:
+        entries = m.memory.log.entries()[:n]
+    except OSError:
+        entries = []
+    for seq, t, code, count, relay in entries:
+        out.append(dates.fmt(t, m.offset)[2:] + (" R" if relay else ""))
+        out.append(" " + faults.NAMES.get(code, "Falla %d" % code) + " x%d" % count)
+    if not out:
+        out.append("Sin fallas")
+    return out

@@ -70,6 +70,16 @@ def _round(w, t, mask):
     return (o0, o1, o2, o3)
 
 
+def _permute(w, perm):
+    """The bit permutation alone (the first decryption step): bit i moves to perm[i]."""
+    o = [0, 0, 0, 0]
+    for i in range(64):
+        if w[i >> 4] >> (i & 15) & 1:
+            d = perm[i]
+            o[d >> 4] |= 1 << (d & 15)
+    return (o[0], o[1], o[2], o[3])
+
+
 def _substitute(w, boxes, mask):
     out = []
     n = 0
@@ -119,7 +129,7 @@ class _Tables:
         if self._dec is None:
             pinv = _inverse(self.p)
             self.is_ = (_inverse(self.s1), _inverse(self.s2))
-            self.ip = _table((None, None), pinv)
+            self.pinv = bytes(pinv)  # the first step is a plain permutation: no table (4 KB less RAM)
             self.isip = _table(self.is_, pinv)
             self._dec = True
         return self
@@ -153,7 +163,7 @@ class Sta:
     def decrypt_words(self, w):
         t = self._t.dec()
         m = self._dec_masks
-        w = _round(w, t.ip, 0)
+        w = _permute(w, t.pinv)
         isip = t.isip
         for r in range(15):
             w = _round(w, isip, m[r])

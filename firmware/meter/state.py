@@ -45,7 +45,9 @@ _FIELDS = (
     ("uid", ""),
     ("did", ""),
     ("fecha", ""),  # YYYYMMDD the meter started
-    ("password", "1234"),
+    ("password", ""),  # "" = derived from the decoder key (meter/password.py); a CLAVE replaces it
+    ("max_emergency_wh", 20000),  # CREDITO maximum, set at provisioning
+    ("max_subsidy_wh", 200000),  # SUBSIDIO maximum, set at provisioning
     ("battery_cut", 0),  # 1: open the relay on a low battery
     ("battery_low", 0),  # hysteresis latch of the battery cut
     # management code settings (class 2)
@@ -53,7 +55,15 @@ _FIELDS = (
     ("tariff", 0),
     ("unbalance_w", 0),
     ("water_factor", 0),
+    # faults (README "Fault policy")
+    ("saved_at", 0),  # the trusted time of this save: the clock is never believed before it
+    ("relay_trial", 0),  # 1: the relay was closed and has not yet held RELAY_STABLE_S
+    ("relay_fails", 0),  # resets in a row right after a close
+    ("kgen", 0),  # generation of the decoder key record this state goes with
 )
+
+# What the decoder key record holds (written only when the key changes; the rest is the state record).
+KEY_FIELDS = ("key", "kt", "krn", "ti", "ken", "base_date", "drn", "kgen")
 
 
 class State:
@@ -72,6 +82,22 @@ class State:
     def to_bytes(self):
         return json.dumps(self.to_dict()).encode()
 
+    def main_bytes(self):
+        """The state record: everything but the decoder key and its parameters."""
+        d = self.to_dict()
+        for name in KEY_FIELDS:
+            if name != "kgen":
+                del d[name]
+        return json.dumps(d).encode()
+
+    def key_record(self, **extra):
+        d = {}
+        for name in KEY_FIELDS:
+            d[name] = getattr(self, name)
+        for name in extra:
+            d[name] = extra[name]
+        return json.dumps(d).encode()
+
     @classmethod
     def from_bytes(cls, blob):
         d = json.loads(blob)
@@ -80,6 +106,14 @@ class State:
             if name in d:
                 known[name] = d[name]
         return cls(**known)
+
+    @staticmethod
+    def read_key_record(blob):
+        """The key record's fields (and its flags: init = provisioning, ro = TID memory cleared)."""
+        d = json.loads(blob)
+        if "kgen" not in d:
+            d["kgen"] = 0
+        return d
 
     def key_bytes(self):
         return bytes.fromhex(self.key) if self.key else None

@@ -45,7 +45,7 @@ class Store:
     SIZE = 2 * SLOT
 
     def __init__(self, flash, slot=2048):
-        self.flash = flash
+        self.flash = flash  # any object with read/write/sync; a Region for a part of the flash
         self.slot = slot
         self.seq = 0
         self.current = None  # slot index holding the newest valid record
@@ -94,6 +94,47 @@ class Store:
         f.write(base, MAGIC)
         f.sync()
         self.seq, self.current = seq, i
+
+
+class Region:
+    """A window of a flash: offsets start at base (the meter's flash holds three regions)."""
+
+    def __init__(self, flash, base, size):
+        self.flash = flash
+        self.base = base
+        self.size = size
+
+    def read(self, offset, n):
+        return self.flash.read(self.base + offset, min(n, self.size - offset))
+
+    def write(self, offset, data):
+        if offset + len(data) > self.size:
+            raise ValueError("write past the end of a flash region")
+        self.flash.write(self.base + offset, data)
+
+    def sync(self):
+        self.flash.sync()
+
+
+# The meter's flash (Store.SIZE = 4096 bytes): the state in two 1536-byte slots, the decoder
+# key's record in two 256-byte slots (written only when the key changes), the fault log.
+MAIN_SLOT = const(1536)
+KEY_BASE = const(3072)
+KEY_SLOT = const(256)
+LOG_BASE = const(3584)
+LOG_SIZE = const(512)
+
+
+class Memory:
+    """The regions of the meter's flash: .main (state), .keys (decoder key), .log (faults)."""
+
+    def __init__(self, flash):
+        from meter.faults import FaultLog
+
+        self.flash = flash
+        self.main = Store(flash, MAIN_SLOT)
+        self.keys = Store(Region(flash, KEY_BASE, 2 * KEY_SLOT), KEY_SLOT)
+        self.log = FaultLog(Region(flash, LOG_BASE, LOG_SIZE))
 
 
 class FileFlash:

@@ -3,19 +3,21 @@
 Plain Python that runs on MicroPython too.
 """
 
-from meter import dates, token
+from meter import dates, password, token
 from meter.app import Meter
 from meter.board_sim import Fixed, SimClock, SimEnergy, TextPanel
 from meter.sta import Sta
-from meter.storage import Store
+from meter.storage import Memory, Store
 
 DK = "e653341f9d5bf36f"  # TOKENS.md worked vector
 OTHER_DK = "0123456789abcdef"
 START = dates.seconds(2024, 3, 10, 15, 0)  # 10:00 in Colombia
+PW = password.derive(DK)  # the administration password of a meter provisioned with DK
+LOGIN = "#" + PW + "A"
 
 
-class PowerCut(Exception):
-    pass
+class PowerCut(BaseException):
+    """The power goes: not an error the firmware sees (its handlers catch Exception only)."""
 
 
 class FakeFlash:
@@ -25,6 +27,7 @@ class FakeFlash:
         self.mem = bytearray(b"\xff" * size)
         self.budget = None
         self.written = 0
+        self.broken = False  # True: every write raises OSError (a flash that fails)
 
     def cut_after(self, n):
         self.budget = n
@@ -33,6 +36,8 @@ class FakeFlash:
         return bytes(self.mem[offset : offset + n])
 
     def write(self, offset, data):
+        if self.broken:
+            raise OSError(5)  # EIO
         n = len(data)
         if self.budget is not None:
             n = min(n, self.budget)
@@ -114,7 +119,7 @@ def make_meter(flash=None, now=START, key=DK, init=True, energy=True, battery_mv
     flash = flash or FakeFlash()
     clock = SimClock(now)
     m = Meter(
-        Store(flash),
+        Memory(flash),
         clock,
         display=TextPanel(),
         relay=FakePin(0),
@@ -137,7 +142,7 @@ def reboot(m, flash=None):
     flash = flash or m.flash
     flash.budget = None  # the power is back
     n = Meter(
-        Store(flash),
+        Memory(flash),
         m.clock,
         display=TextPanel(),
         relay=FakePin(0),

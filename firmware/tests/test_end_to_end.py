@@ -56,3 +56,17 @@ def test_codes_from_the_platform_work_on_the_simulated_meter(tmp_path):
     d = sim_json(state, "keys", "*" + codes[1] + "A")
     assert (d["last_result"], d["credit_kwh"]) == ("accepted", 3.8)
     assert d["tid_memory"] == [tid, tid + 1, tid + 2]
+
+
+def test_the_meter_and_the_engine_derive_the_same_admin_password(tmp_path):
+    from meter import password
+
+    for pan in (PAN, OTHER_PAN):
+        key = meter_key(pan)
+        assert password.derive(key.hex()) == sts.admin_password(key)
+    for i in range(50):
+        raw = bytes(((i * 37 + j * 11) & 0xFF for j in range(8)))
+        assert password.derive(raw.hex()) == sts.admin_password(raw)
+    key = meter_key(PAN)
+    d = sim_json(tmp_path / "m.bin", "init", "--decoder-key", key.hex(), "--drn", PAN[6:17])
+    assert d["admin_password"] == sts.admin_password(key)

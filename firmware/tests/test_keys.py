@@ -1,4 +1,4 @@
-from fakehw import DK, OTHER_DK, credit_code, make_meter, management_code, screen_text, sta, type_keys
+from fakehw import DK, LOGIN, OTHER_DK, credit_code, make_meter, management_code, screen_text, sta, type_keys
 from meter import token
 
 
@@ -102,14 +102,14 @@ def test_admin_needs_the_password():
     type_keys(m, "1111A")
     assert m.keys.mode == "main"
     assert m.message == ["Contraseña incorrecta"]
-    type_keys(m, "#1234A")
+    type_keys(m, LOGIN)
     assert m.keys.mode == "admin"
     assert "UID" in screen_text(m)
 
 
 def test_admin_sets_every_field_and_salir_saves_and_applies():
     m = make_meter()
-    type_keys(m, "#1234A")
+    type_keys(m, LOGIN)
     type_keys(m, "900123456A")  # UID
     type_keys(m, "1098765432A")  # DID
     type_keys(m, "20240301A")  # FECHA
@@ -129,7 +129,7 @@ def test_admin_sets_every_field_and_salir_saves_and_applies():
 
 def test_admin_rejects_bad_values():
     m = make_meter()
-    type_keys(m, "#1234A")
+    type_keys(m, LOGIN)
     type_keys(m, "DD")  # to FECHA
     type_keys(m, "20241331A")
     assert m.message == ["Valor inválido"]
@@ -140,7 +140,7 @@ def test_admin_rejects_bad_values():
 
 def test_admin_b_goes_back_and_hash_leaves_without_saving():
     m = make_meter()
-    type_keys(m, "#1234A")
+    type_keys(m, LOGIN)
     type_keys(m, "555A")
     assert m.keys.field == 1
     type_keys(m, "B")
@@ -154,7 +154,7 @@ def test_admin_b_goes_back_and_hash_leaves_without_saving():
 
 def test_password_change_needs_the_same_password_twice():
     m = make_meter()
-    type_keys(m, "#1234A")
+    type_keys(m, LOGIN)
     type_keys(m, "DDDDD")  # to CLAVE
     assert "CLAVE" in screen_text(m)
     type_keys(m, "4321A")
@@ -165,7 +165,7 @@ def test_password_change_needs_the_same_password_twice():
     assert "SALIR" in screen_text(m)
     type_keys(m, "A")
     assert m.state.password == "4321"
-    type_keys(m, "#1234A")
+    type_keys(m, LOGIN)
     assert m.keys.mode == "main"
     type_keys(m, "#4321A")
     assert m.keys.mode == "admin"
@@ -173,7 +173,7 @@ def test_password_change_needs_the_same_password_twice():
 
 def test_a_short_password_is_refused():
     m = make_meter()
-    type_keys(m, "#1234ADDDDD12A")
+    type_keys(m, LOGIN + "DDDDD12A")
     assert m.message == ["Valor inválido"]
 
 
@@ -190,8 +190,8 @@ def test_after_two_idle_minutes_the_screen_goes_back_to_main():
 
 def test_admin_typing_replaces_the_value_shown_and_c_edits_it():
     m = make_meter()
-    type_keys(m, "#1234A" + "DDDD" + "30A" + "D" + "A")  # SUBSIDIO 30
-    type_keys(m, "#1234A" + "DDDD")
+    type_keys(m, LOGIN + "DDDD" + "30A" + "D" + "A")  # SUBSIDIO 30
+    type_keys(m, LOGIN + "DDDD")
     assert m.keys.buf == "30"
     type_keys(m, "25")
     assert m.keys.buf == "25"

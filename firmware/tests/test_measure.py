@@ -99,8 +99,15 @@ def test_inverter_calibration_from_a_known_voltage():
 
 
 class IrqPin:
+    """An input with an interrupt; `level` is what the pin reads when the handler runs."""
+
+    level = 0
+
     def irq(self, handler=None, trigger=None):
         self.handler = handler
+
+    def value(self):
+        return self.level
 
 
 def test_energy_pulses_count_watt_hours():
@@ -115,3 +122,44 @@ def test_energy_pulses_count_watt_hours():
     assert e.power_w() == 1000
     clock[0] += 36000  # no pulse for 36 s: at most 100 W
     assert e.power_w() == 100
+
+
+def test_an_interrupt_the_pin_level_does_not_confirm_is_not_counted():
+    pin = IrqPin()
+    clock = [0]
+    e = PulseEnergy(pin, ticks_ms=lambda: clock[0], ticks_diff=lambda a, b: a - b)
+    pin.level = 1  # the ADC errata: an interrupt while the pin is high
+    for _ in range(100):
+        pin.handler(pin)
+        clock[0] += 5000
+    assert e.count == 0 and e.phantom == 100
+    pin.level = 0
+    pin.handler(pin)
+    assert e.count == 1
+
+
+def test_pulses_faster_than_the_maximum_power_are_not_counted():
+    pin = IrqPin()
+    clock = [0]
+    e = PulseEnergy(pin, imp_per_kwh=1000, max_w=12000, ticks_ms=lambda: clock[0], ticks_diff=lambda a, b: a - b)
+    assert e.min_ms == 300  # 12 kW at 1000 imp/kWh: a pulse every 300 ms at most
+    for _ in range(10):
+        pin.handler(pin)
+        clock[0] += 100  # a burst: ten in a second
+    assert e.count == 4 and e.phantom == 6
+    clock[0] += 300
+    pin.handler(pin)
+    assert e.count == 5
+
+
+def test_the_spread_inverter_gives_the_rms_of_whole_cycles_one_cycle_per_step():
+    from meter.measure import SpreadInverter
+
+    ticks = FakeTicks()
+    inv = SpreadInverter(SineADC(ticks, 120, 3500), 3500, ticks_us=ticks)
+    assert inv.read_mv() is None
+    for _ in range(inv.cycles - 1):
+        inv.step()
+    assert inv.read_mv() is None
+    inv.step()
+    assert abs(inv.read_mv() - 120000) < 1200

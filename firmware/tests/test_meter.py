@@ -1,4 +1,4 @@
-from fakehw import START, credit_code, make_meter, reboot, screen_text, type_keys, use
+from fakehw import LOGIN, START, credit_code, make_meter, reboot, screen_text, type_keys, use
 from meter import dates
 
 
@@ -22,7 +22,7 @@ def test_relay_opens_when_the_credit_is_used_up():
 
 def test_emergency_credit_is_lent_then_taken_back_at_the_next_recharge():
     m = make_meter()
-    type_keys(m, "#1234A" + "DDD" + "1A" + "DD" + "A")  # CREDITO 1 kWh, SALIR
+    type_keys(m, LOGIN + "DDD" + "1A" + "DD" + "A")  # CREDITO 1 kWh, SALIR
     assert m.state.emergency_wh == 1000
     type_keys(m, "*" + credit_code(5, 1) + "A")  # 0.5 kWh
     use(m, 800)
@@ -35,13 +35,13 @@ def test_emergency_credit_is_lent_then_taken_back_at_the_next_recharge():
 
 def test_subsidy_across_a_month_boundary():
     m = make_meter(now=dates.seconds(2024, 3, 31, 20, 0))  # 15:00 local
-    type_keys(m, "#1234A" + "DDDD" + "2A" + "D" + "A")  # SUBSIDIO 2 kWh
+    type_keys(m, LOGIN + "DDDD" + "2A" + "D" + "A")  # SUBSIDIO 2 kWh
     use(m, 1500)
     assert m.relay and m.status()["subsidy_kwh"] == 0.5
-    m.clock.t = dates.seconds(2024, 4, 1, 4, 58)  # 23:58 local, still March
+    m.clock.advance(dates.seconds(2024, 4, 1, 4, 57) - m.clock.t)  # the board runs on: 23:58 local
     use(m, 500)
     assert not m.relay
-    m.clock.t = dates.seconds(2024, 4, 1, 5, 0)  # midnight local: April
+    m.clock.advance(dates.seconds(2024, 4, 1, 5, 0) - m.clock.t)  # midnight local: April
     m.tick()
     assert m.relay
     assert m.status()["subsidy_kwh"] == 2.0
@@ -49,7 +49,7 @@ def test_subsidy_across_a_month_boundary():
 
 def test_subsidy_month_is_kept_across_a_reset():
     m = make_meter()
-    type_keys(m, "#1234ADDDD3A" + "DA")
+    type_keys(m, LOGIN + "DDDD3A" + "DA")
     use(m, 3000)
     again = reboot(m)
     assert again.status()["subsidy_kwh"] == 0
@@ -96,6 +96,7 @@ def test_screen_refreshes_on_events_and_every_thirty_minutes():
 def test_consumption_is_saved_every_ten_wh():
     m = make_meter()
     type_keys(m, "*" + credit_code(10, 1) + "A")
+    use(m, 0)  # the relay's close held (saved once, see test_relay_guard.py)
     use(m, 9)
     assert reboot(m).state.credit_wh == 1000
     use(m, 1)

@@ -1,6 +1,6 @@
 import json
 
-from fakehw import DK, OTHER_DK, credit_code, tid_at
+from fakehw import DK, LOGIN, OTHER_DK, credit_code, tid_at
 from simhelp import sim, sim_json
 
 HOST_ONLY = True
@@ -74,7 +74,7 @@ def test_subsidy_comes_back_with_the_month_in_the_simulator(tmp_path):
     state = tmp_path / "meter.bin"
     r = sim(state, "init", "--decoder-key", DK, "--drn", DRN, now="2024-03-31 12:00")
     assert r.returncode == 0
-    sim(state, "keys", "#1234ADDDD1A" + "DA", now="2024-03-31 12:00")
+    sim(state, "keys", LOGIN + "DDDD1A" + "DA", now="2024-03-31 12:00")
     d = sim_json(state, "run", "--hours", "4", "--load-w", "500", now="2024-03-31 12:00")
     assert (d["subsidy_kwh"], d["relay"]) == (0, "open")
     d = sim_json(state, "run", "--hours", "14", "--load-w", "0", now="2024-03-31 12:00")

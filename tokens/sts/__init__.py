@@ -12,6 +12,7 @@ Issuing (TIDs are minutes since the base date; the vending side keeps the last o
     issue_management(key, Management.MAX_POWER_LIMIT, 1000, tid=tid)  # watts
     issue_key_change(key, new_key, krn=2, kt=2, ti="01")              # (part 1, part 2)
     issue_test_token(0)                                               # class 1, not encrypted
+    admin_password(key)                                               # the meter's 8-digit admin password
 
 Decoding tells three outcomes apart::
 
@@ -58,7 +59,7 @@ from .errors import (
     StsError,
     TidError,
 )
-from .keys import BASE_DATES, DecoderKey, derive_decoder_key, luhn_digit, pan_from_drn
+from .keys import BASE_DATES, DecoderKey, admin_password, derive_decoder_key, luhn_digit, pan_from_drn
 
 __all__ = [
     "BASE_DATES",
@@ -79,6 +80,7 @@ __all__ = [
     "StsError",
     "TidError",
     "ValidCode",
+    "admin_password",
     "amount_floor",
     "crc16",
     "datetime_from_tid",

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import codes
 from .errors import StsError
-from .keys import BASE_DATES, DecoderKey, derive_decoder_key, parse_vending_key
+from .keys import BASE_DATES, DecoderKey, admin_password, derive_decoder_key, parse_vending_key
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,6 +120,10 @@ def _decode(args) -> str:
     return json.dumps(out)
 
 
+def _admin_password(args) -> str:
+    return admin_password(_key(args.key))
+
+
 def _time_options(parser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--when", metavar='"YYYY-MM-DD HH:MM"', help="time of issue, UTC")
@@ -184,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-date", type=int, choices=BASE_DATES, help="also print the time of issue")
     p.add_argument("code", metavar="CODE")
     p.set_defaults(run=_decode)
+
+    p = sub.add_parser("admin-password", help="the meter's administration password, from its decoder key")
+    p.add_argument("--key", required=True, metavar="DK", help="decoder key, 16 hex digits")
+    p.set_defaults(run=_admin_password)
     return parser
 
 

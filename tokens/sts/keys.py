@@ -220,3 +220,21 @@ def derive_decoder_key(
         )
         return DecoderKey(hmac.new(vending_key, message, sha256).digest()[:8])
     raise ParameterError("the key derivation algorithm must be 02 or 04")
+
+
+ADMIN_PASSWORD_LABEL = b"AOM-ADMIN-PASSWORD"
+ADMIN_PASSWORD_DIGITS = 8
+
+
+def admin_password(key: DecoderKey | bytes) -> str:
+    """The meter's administration password: 8 digits derived from its decoder key.
+
+    HMAC-SHA-256 keyed with the decoder key over "AOM-ADMIN-PASSWORD"; the first 8 bytes as a
+    big-endian number, modulo 10^8, with leading zeros. The firmware computes the same
+    (firmware/meter/password.py), so the platform never needs to store it.
+    """
+    raw = key.to_bytes() if isinstance(key, DecoderKey) else bytes(key)
+    if len(raw) != 8:
+        raise KeyFormatError("a decoder key must be 8 bytes")
+    digest = hmac.new(raw, ADMIN_PASSWORD_LABEL, sha256).digest()
+    return str(int.from_bytes(digest[:8], "big") % 10**ADMIN_PASSWORD_DIGITS).zfill(ADMIN_PASSWORD_DIGITS)
