@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from aom.lib.numbers import NumberError, has_foreign_digit, parse_decimal
+from aom.lib.numbers import FOREIGN_DIGIT_MESSAGE, NumberError, has_foreign_digit, parse_decimal
 from tokens.sts import luhn_digit
 
 ID_TYPES = ("CC", "NIT", "CE", "TI", "PP")
@@ -67,7 +67,7 @@ def _error(message, code: str, **params) -> ValidationError:
 
 def _check_digits(text: str) -> None:
     if not text.isascii() and has_foreign_digit(text):
-        raise _error(_("Escriba los números solo con los dígitos 0 a 9."), "foreign_digit")
+        raise _error(FOREIGN_DIGIT_MESSAGE, "foreign_digit")
 
 
 def strip_accents(text: str) -> str:

@@ -14,7 +14,7 @@ from licensing.models import Entity, License
 from tests.test_admin import entity_data
 from tests.test_admin_licenses import license_data
 
-FOREIGN = "Escriba los números con las cifras 0 a 9."
+FOREIGN = "Escriba los números solo con los dígitos 0 a 9."
 
 
 @pytest.fixture

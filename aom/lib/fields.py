@@ -26,7 +26,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from aom.lib.numbers import NumberError, format_decimal, has_foreign_digit, parse_decimal
+from aom.lib.numbers import FOREIGN_DIGIT_MESSAGE, NumberError, format_decimal, has_foreign_digit, parse_decimal
 
 # Reports and filters add a day or a month to the dates typed: keep them far from date.max.
 MIN_DATE = date(2000, 1, 1)
@@ -38,7 +38,7 @@ class AsciiDigits:
 
     def to_python(self, value):
         if isinstance(value, str) and has_foreign_digit(value):
-            raise forms.ValidationError(_("Escriba los números con las cifras 0 a 9."), code="foreign_digit")
+            raise forms.ValidationError(FOREIGN_DIGIT_MESSAGE, code="foreign_digit")
         return super().to_python(value)
 
 

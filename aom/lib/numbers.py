@@ -31,6 +31,9 @@ _GROUP_SPACES = re.compile(r"(?<=[0-9])[ \u00a0\u202f](?=[0-9]{3}(?![0-9]))")
 _SHAPE = re.compile(r"^[0-9][0-9.,]*$")
 _THOUSANDS = re.compile(r"^[1-9][0-9]{0,2}(?:[.,][0-9]{3})*$|^0$")
 
+# The one message for a digit other than 0-9, wherever a number or an identification is typed.
+FOREIGN_DIGIT_MESSAGE = _("Escriba los números solo con los dígitos 0 a 9.")
+
 # A quantity typed by a person never needs more integer digits than this; it also keeps a pasted
 # 10,000-digit string from reaching Decimal arithmetic.
 MAX_INTEGER_DIGITS = 15
@@ -60,7 +63,7 @@ def parse_decimal(text: str, *, places: int = 2, allow_negative: bool = False) -
     """`text` as a Decimal with at most `places` decimals; NumberError with a Spanish message."""
     text = str(text if text is not None else "").strip()
     if has_foreign_digit(text):
-        raise NumberError(_("Escriba los números solo con los dígitos 0 a 9."), "foreign_digit")
+        raise NumberError(FOREIGN_DIGIT_MESSAGE, "foreign_digit")
     negative = False
     if text.startswith("-"):
         negative = True
