@@ -32,18 +32,7 @@ MESSAGE_NOT_YOURS = _("No tiene permisos para modificar los datos de este usuari
 
 # What the audit trail keeps of each change (never a key: the STS overrides are parameters).
 CUSTOMER_FIELDS = ("id_type", "identification", "full_name", "phone", "email", "address", "data_consent_on")
-METER_FIELDS = (
-    "drn",
-    "installed_on",
-    "subsidy_kwh",
-    "emergency_kwh",
-    "is_active",
-    "supply_group_code",
-    "tariff_index",
-    "key_revision",
-    "key_type",
-    "base_date",
-)
+METER_FIELDS = tuple(MeterForm.Meta.fields)
 
 
 def _save_meter(request, form: MeterForm) -> Meter:

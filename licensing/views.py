@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aom import audit, logins
 from aom.access import admin_required, get_for_entity
+from aom.lib.numbers import page_number
 from aom.lib.spreadsheet import XLSX_CONTENT_TYPE, safe_cell, safe_value
 from aom.models import AuditEvent, User
 from billing.models import DEFAULT_DESCRIPTION, Product, Receipt
@@ -25,7 +26,6 @@ from licensing.models import Entity, License
 
 BILLER_FIELDS = ["email", "full_name", "identification", "is_active"]
 AUDIT_PAGE_SIZE = 50
-MAX_PAGE = 100_000
 HEADER_AUDIT_FIELDS = ["name", "nit", "address", "city", "phone", "email", "web", "logo", "sponsor", "receipt_title"]
 
 
@@ -128,18 +128,11 @@ def _audit_events(request, form: AuditFilterForm):
     return events
 
 
-def _page_number(request) -> int:
-    try:
-        return min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
-    except ValueError:
-        return 1
-
-
 @admin_required
 @require_GET
 def audit_trail(request):
     form = _audit_form(request)
-    page = _page_number(request)
+    page = page_number(request.GET.get("page"))
     start = (page - 1) * AUDIT_PAGE_SIZE
     # One row more than a page tells whether there is a next page, without counting.
     rows = list(_audit_events(request, form)[start : start + AUDIT_PAGE_SIZE + 1])
