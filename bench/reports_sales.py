@@ -201,9 +201,9 @@ def weasyprint_pdf(f, user) -> bytes:
 def openpyxl_xlsx(f, user, description: str) -> bytes:
     """The sales .xlsx the way it was written before: openpyxl in write-only mode."""
     import openpyxl
-    from customers.excel import safe_cell, safe_value
     from django.utils.translation import gettext as _
 
+    from aom.lib.spreadsheet import safe_cell, safe_value
     from billing import reports
     from billing.money import SPREADSHEET_FORMATS
 
