@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from aom import audit
 from aom.lib.secretbox import SecretError
@@ -17,7 +18,7 @@ from billing.money import MoneyError, Quote, quote
 from customers.models import Meter
 from licensing.models import License, LicenseError
 from tokens.lifecycle import deliver, prepare_key_change
-from tokens.services import TokenError, credit_code, next_tid
+from tokens.services import TokenError, credit_code, decoder_key_for, next_tid
 from tokens.sts import LuhnError, ParameterError, StsError
 
 logger = logging.getLogger("aom.recharge")
@@ -122,6 +123,7 @@ def _existing(biller, idempotency_key) -> Receipt | None:
     return receipt
 
 
+@sensitive_variables("key")
 def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, request=None) -> Receipt:
     # Lock the meter first: it serialises codes for this meter (TIDs) and repeated submits of
     # one recharge, which always name the same meter.
@@ -142,9 +144,10 @@ def _issue(biller, meter_pk, amount, idempotency_key, expected_total, now, reque
 
     try:
         # A key change not yet carried by a code goes first on this receipt (tokens.lifecycle).
-        key_change = prepare_key_change(meter)
+        key = decoder_key_for(meter)  # derived once: the key change check and the code use it
+        key_change = prepare_key_change(meter, key=key)
         tid = next_tid(meter, now)
-        code = credit_code(meter, q.kwh, tid)
+        code = credit_code(meter, q.kwh, tid, key=key)
     except TokenError as e:
         raise RechargeError(str(e)) from None
     except (StsError, SecretError) as e:

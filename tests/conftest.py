@@ -75,3 +75,15 @@ def other_customer(other_entity):
 @pytest.fixture
 def other_meter(other_customer):
     return f.make_meter(other_customer)
+
+
+@pytest.fixture
+def page():
+    """A plain Chromium page as a cashier gets it (the pages' Content-Security-Policy applies).
+    Test modules that use it are marked `tests.browser.needs_chromium`."""
+    from tests.browser import chromium
+
+    with chromium() as browser:
+        page = browser.new_page(locale="es-CO")
+        page.set_default_timeout(15000)
+        yield page

@@ -2,25 +2,16 @@
 longest receipt inside the printable width of its roll when printed, and COPIA decided by the
 server at each print."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from billing.models import ReceiptPrint
 from tests import factories as f
+from tests.browser import needs_chromium
 from tests.receipt_samples import long_receipt
 
-CHROMIUM = "/usr/bin/chromium"
 PRINTABLE_MM = {"58mm": 48, "80mm": 72, "letter": 185.9}
 
-pytestmark = [
-    pytest.mark.browser,
-    # `make test` installs Chromium; only a bare `pytest` on a machine without it skips, never CI.
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="needs Debian's chromium (make test)"
-    ),
-]
+pytestmark = needs_chromium
 
 # Every text line and every element of the paper, measured against the body, whose width is the
 # printable width of the roll: what sticks out is lost at the print head.
@@ -45,22 +36,6 @@ MEASURE = """() => {
   }
   return {width_mm: body.width * 25.4 / 96, overflows: out, text: paper.innerText};
 }"""
-
-
-@pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(locale="es-CO")
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 def login(page, live_server, user):

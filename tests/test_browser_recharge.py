@@ -2,41 +2,14 @@
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
 from billing.models import Receipt
 from tests import factories as f
-from tests.browser import chromium, log_in, new_page
+from tests.browser import chromium, log_in, needs_chromium, new_page
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    # `make test` installs Chromium; only a bare `pytest` on a machine without it skips, never CI.
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="needs Debian's chromium (make test)"
-    ),
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
-    # still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(locale="es-CO")
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.mark.django_db(transaction=True)

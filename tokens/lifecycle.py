@@ -89,16 +89,18 @@ def installed_generation(generations: list[MeterKey]) -> MeterKey:
     return generations[0]
 
 
-def prepare_key_change(meter: Meter, *, rollover: bool = False, batch: KeyChangeBatch | None = None) -> MeterKey | None:
+def prepare_key_change(
+    meter: Meter, *, rollover: bool = False, batch: KeyChangeBatch | None = None, key=None
+) -> MeterKey | None:
     """The generation whose two key change codes the next code on `meter` must carry first, or
     None when the meter holds its current key. Makes that generation when the key changed.
 
     The caller holds the meter row locked (`select_for_update`), as for a TID. `rollover` asks
     for RO even without a change of base date (a new generation is made even if nothing else
-    changed).
+    changed). `key` is the meter's current decoder key when the caller has derived it already.
     """
     params = effective_params(meter)
-    key = decoder_key_for(meter)  # TokenError when the entity has no vending key
+    key = key or decoder_key_for(meter)  # TokenError when the entity has no vending key
     generations = list(MeterKey.objects.filter(meter=meter).order_by("generation"))
     if not generations:
         _new_generation(meter, 1, key, params)

@@ -83,6 +83,7 @@ def next_tid(meter: Meter, now: datetime) -> int:
 
 
 @sensitive_variables()
-def credit_code(meter: Meter, kwh: Decimal, tid: int) -> str:
-    """The 20-digit electricity credit code for `kwh` on `meter` with TID `tid`."""
-    return issue_credit(decoder_key_for(meter), kwh, tid=tid, service="electricity")
+def credit_code(meter: Meter, kwh: Decimal, tid: int, key: DecoderKey | None = None) -> str:
+    """The 20-digit electricity credit code for `kwh` on `meter` with TID `tid` (under `key`, the
+    meter's decoder key when the caller has derived it already)."""
+    return issue_credit(key or decoder_key_for(meter), kwh, tid=tid, service="electricity")
